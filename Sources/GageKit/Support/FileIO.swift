@@ -1,0 +1,193 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Small, checked wrappers of the POSIX file calls that run meta needs.
+public enum FileIO {
+  /// Mode of a writable run or meta file.
+  public static let writableMode: mode_t = 0o644
+  /// Mode of a read-only run or meta file.
+  public static let readOnlyMode: mode_t = 0o444
+
+  /// Writes `bytes` to `path` (created or truncated), then sets `mode`.
+  public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = writableMode) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw GageError.io(path: path, operation: "create", errno: errno) }
+    defer { close(fd) }
+    let array = Array(bytes)
+    try array.withUnsafeBytes { (buf) throws in
+      try writeAll(fd: fd, buf, path: path)
+    }
+    if fchmod(fd, mode) != 0 { throw GageError.io(path: path, operation: "chmod", errno: errno) }
+  }
+
+  /// Writes UTF-8 text to `path`.
+  public static func write(_ text: String, to path: String, mode: mode_t = writableMode) throws {
+    try write(Array(text.utf8), to: path, mode: mode)
+  }
+
+  /// Creates `path` exclusively (fails if it exists) with `text`; returns false when it existed.
+  public static func createExclusive(_ text: String, at path: String, mode: mode_t = readOnlyMode) throws -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    if fd < 0 {
+      if errno == EEXIST { return false }
+      throw GageError.io(path: path, operation: "create", errno: errno)
+    }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    try bytes.withUnsafeBytes { (buf) throws in try writeAll(fd: fd, buf, path: path) }
+    if fchmod(fd, mode) != 0 { throw GageError.io(path: path, operation: "chmod", errno: errno) }
+    return true
+  }
+
+  /// Appends text to `path`, creating it (mode 0644) if needed.
+  public static func append(_ text: String, to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw GageError.io(path: path, operation: "open", errno: errno) }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    try bytes.withUnsafeBytes { (buf) throws in try writeAll(fd: fd, buf, path: path) }
+  }
+
+  /// Writes every byte of `buf` to `fd`, retrying on short writes and EINTR.
+  public static func writeAll(fd: Int32, _ buf: UnsafeRawBufferPointer, path: String) throws {
+    guard var base = buf.baseAddress else { return }
+    var left = buf.count
+    while left > 0 {
+      let n = Glibc.write(fd, base, left)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw GageError.io(path: path, operation: "write", errno: errno)
+      }
+      left -= n
+      base = base.advanced(by: n)
+    }
+  }
+
+  /// Reads a whole file as bytes.
+  public static func readBytes(_ path: String) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      if errno == ENOENT { throw GageError.notFound("\(path) does not exist") }
+      throw GageError.io(path: path, operation: "open", errno: errno)
+    }
+    defer { close(fd) }
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw GageError.io(path: path, operation: "read", errno: errno)
+      }
+      if n == 0 { break }
+      result.append(contentsOf: chunk[0..<n])
+    }
+    return result
+  }
+
+  /// Reads a whole file as UTF-8 text (invalid bytes are replaced).
+  public static func readText(_ path: String) throws -> String {
+    String(decoding: try readBytes(path), as: UTF8.self)
+  }
+
+  /// Reads a file's text, or nil when it does not exist.
+  public static func readTextIfPresent(_ path: String) -> String? {
+    do {
+      return try readText(path)
+    } catch {
+      return nil
+    }
+  }
+
+  /// Whether anything (file, dir or link) exists at `path`; links are not followed.
+  public static func exists(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0
+  }
+
+  /// Whether `path` is a directory (following links).
+  public static func isDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// Creates a directory and its parents (mode 0755).
+  public static func makeDirectories(_ path: String) throws {
+    if isDirectory(path) { return }
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty, parent != path, !isDirectory(parent) {
+      try makeDirectories(parent)
+    }
+    if mkdir(path, 0o755) != 0, errno != EEXIST {
+      throw GageError.io(path: path, operation: "create directory", errno: errno)
+    }
+  }
+
+  /// Removes the write bits of a file (keeping read and execute bits). Links are left alone.
+  public static func makeReadOnly(_ path: String) throws {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { throw GageError.io(path: path, operation: "stat", errno: errno) }
+    if (st.st_mode & S_IFMT) == S_IFLNK { return }
+    let mode = st.st_mode & 0o7777 & ~mode_t(0o222)
+    if mode != st.st_mode & 0o7777, chmod(path, mode) != 0 {
+      throw GageError.io(path: path, operation: "chmod", errno: errno)
+    }
+  }
+
+  /// Adds the owner's write bit back (used before rewriting a writable log).
+  public static func makeWritable(_ path: String) throws {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { throw GageError.io(path: path, operation: "stat", errno: errno) }
+    if (st.st_mode & S_IFMT) == S_IFLNK { return }
+    if chmod(path, (st.st_mode & 0o7777) | 0o200) != 0 {
+      throw GageError.io(path: path, operation: "chmod", errno: errno)
+    }
+  }
+
+  /// Removes a file if it exists.
+  public static func removeFile(_ path: String) throws {
+    if unlink(path) != 0, errno != ENOENT {
+      throw GageError.io(path: path, operation: "remove", errno: errno)
+    }
+  }
+
+  /// Removes a directory tree (restoring write permission on the way).
+  public static func removeTree(_ path: String) throws {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+      chmod(path, 0o755)
+      guard let dir = opendir(path) else { throw GageError.io(path: path, operation: "open directory", errno: errno) }
+      var names: [String] = []
+      while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          raw.baseAddress.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
+        }
+        if name != "." && name != ".." { names.append(name) }
+      }
+      closedir(dir)
+      for name in names { try removeTree(path + "/" + name) }
+      if rmdir(path) != 0 { throw GageError.io(path: path, operation: "remove directory", errno: errno) }
+    } else {
+      try removeFile(path)
+    }
+  }
+
+  /// The path joined with components, `/`-separated.
+  public static func join(_ base: String, _ parts: String...) -> String {
+    var result = base
+    for part in parts where !part.isEmpty {
+      if result.hasSuffix("/") { result += part } else { result += "/" + part }
+    }
+    return result
+  }
+
+  /// An absolute, normalized form of `path` (relative to the working directory).
+  public static func absolute(_ path: String) -> String {
+    let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return (full as NSString).standardizingPath
+  }
+}

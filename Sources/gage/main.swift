@@ -1,0 +1,2 @@
+import GageKit
+print("placeholder")
