@@ -25,9 +25,11 @@ let package = Package(
       pkgConfig: "libarchive",
       providers: [.apt(["libarchive-dev"])]
     ),
+    .target(name: "CGageSys"),
     .target(
       name: "GageKit",
       dependencies: [
+        "CGageSys",
         "Clibgit2",
         "CArchive",
         .product(name: "Crypto", package: "swift-crypto"),

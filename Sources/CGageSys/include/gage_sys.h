@@ -1,0 +1,11 @@
+#ifndef GAGE_SYS_H
+#define GAGE_SYS_H
+#include <spawn.h>
+#include <sys/types.h>
+
+/// pipe2(fds, O_CLOEXEC): both ends close on exec.
+int gage_pipe_cloexec(int fds[2]);
+
+/// posix_spawn_file_actions_addchdir_np (a GNU extension).
+int gage_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+#endif

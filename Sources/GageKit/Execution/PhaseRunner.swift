@@ -1,0 +1,81 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// How a phase's output is handled.
+public struct OutputOptions: Sendable {
+  /// Echo output live to this process's stdout/stderr.
+  public var echo: Bool
+  /// Strip carriage-return progress updates from captured lines (`progress = "tqdm"`).
+  public var stripProgress: Bool
+
+  /// Output options.
+  public init(echo: Bool = true, stripProgress: Bool = false) {
+    self.echo = echo
+    self.stripProgress = stripProgress
+  }
+}
+
+/// Runs one phase of a run: the command in the run dir, output captured to
+/// `output/NN_phase` with its index, `proc/lock` holding the PID while it runs.
+public enum PhaseRunner {
+  /// Runs `command` for `phase`; returns its exit code (minus the signal number when a
+  /// signal ended it, or when this process forwarded Ctrl-C/SIGTERM to it).
+  public static func run(
+    _ run: Run, phase: Phase, command: CommandSpec, environment: [String: String],
+    output: OutputOptions, lineObserver: ((String) -> Void)? = nil
+  ) throws -> Int32 {
+    let log = RunnerLog(run: run)
+    try FileIO.makeDirectories(run.metaPath("output"))
+    try FileIO.makeDirectories(run.runDir)
+    let outputPath = run.metaPath("output", phase.outputName)
+    let indexPath = outputPath + ".index"
+    let capture = try OutputCapture(
+      outputPath: outputPath, indexPath: indexPath, echo: output.echo,
+      stripProgress: output.stripProgress, lineObserver: lineObserver)
+    try log.log("Starting \(phase.rawValue) phase: \(command.display)")
+    let child: ChildProcess
+    do {
+      child = try ChildProcess(arguments: command.arguments, directory: run.runDir, environment: environment)
+    } catch let error as GageError {
+      let message = "gage: \(phase.rawValue) phase: \(error.message)\n"
+      try FileIO.append(message, to: outputPath)
+      try finishOutput(outputPath: outputPath, indexPath: indexPath, lines: 1)
+      try log.log("Could not start \(phase.rawValue) phase: \(error.message)")
+      throw error
+    }
+    SignalForwarder.setTarget(child.pid)
+    defer { SignalForwarder.setTarget(0) }
+    let lockPath = run.metaPath(MetaFile.lock)
+    try FileIO.write(String(child.pid), to: lockPath)
+    var exitCode: Int32? = nil
+    try capture.capture(stdout: child.stdoutFD, stderr: child.stderrFD) {
+      if exitCode == nil { exitCode = child.poll() }
+      return exitCode != nil
+    }
+    var code = exitCode ?? child.wait()
+    let signal = SignalForwarder.received
+    if signal != 0 { code = -signal }
+    try FileIO.removeFile(lockPath)
+    try FileIO.makeReadOnly(outputPath)
+    try FileIO.makeReadOnly(indexPath)
+    try log.log("Finished \(phase.rawValue) phase (exit code \(code))")
+    return code
+  }
+
+  /// Writes the index entry for a message line written into an output file by Gage itself.
+  private static func finishOutput(outputPath: String, indexPath: String, lines: Int) throws {
+    var entry: [UInt8] = []
+    var be = RunClock.nowMillis().bigEndian
+    withUnsafeBytes(of: &be) { entry.append(contentsOf: $0) }
+    entry.append(1)
+    let fd = open(indexPath, O_WRONLY | O_APPEND | O_CLOEXEC)
+    guard fd >= 0 else { throw GageError.io(path: indexPath, operation: "open", errno: errno) }
+    defer { close(fd) }
+    try entry.withUnsafeBytes { try FileIO.writeAll(fd: fd, $0, path: indexPath) }
+    try FileIO.makeReadOnly(outputPath)
+    try FileIO.makeReadOnly(indexPath)
+  }
+}

@@ -1,0 +1,323 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The command of a run (`proc/cmd.json` and `proc/env.json`).
+public struct RunCommand: Sendable, Equatable {
+  /// The run phase's command.
+  public var command: CommandSpec
+  /// Variables the operation adds to the environment.
+  public var env: [String: String]
+
+  /// A run command.
+  public init(_ command: CommandSpec, env: [String: String] = [:]) {
+    self.command = command
+    self.env = env
+  }
+}
+
+/// A phase exited with a non-zero code (or was ended by a signal).
+public struct PhaseFailure: Error, Sendable, Equatable {
+  /// The phase.
+  public var phase: Phase
+  /// Its exit code (negative for a signal).
+  public var exitCode: Int32
+}
+
+/// The run lifecycle, one step at a time (seed `001`): make the run, init its meta, stage,
+/// exec, finalize. Each step reads what it needs from the meta dir, so a staged run can be
+/// started later without its project.
+public enum RunLifecycle {
+  // MARK: Make and init
+
+  /// Makes a new run under `runsDir`: the meta dir with `opref`, and an empty run dir.
+  public static func makeRun(opref: OpRef, runsDir: String, id: String = RunID.make()) throws -> Run {
+    try makeRun(opref: opref, run: Run(id: id, runDir: FileIO.join(runsDir, id)))
+  }
+
+  /// Makes a new run with an explicit run dir (its meta dir is `<runDir>.meta`).
+  public static func makeRun(opref: OpRef, runDir: String, id: String = RunID.make()) throws -> Run {
+    try makeRun(opref: opref, run: Run(id: id, runDir: runDir))
+  }
+
+  private static func makeRun(opref: OpRef, run: Run) throws -> Run {
+    let parent = (run.runDir as NSString).deletingLastPathComponent
+    try FileIO.makeDirectories(parent)
+    guard access(parent, W_OK) == 0 else {
+      throw GageError.io(path: parent, operation: "write runs to", errno: EACCES)
+    }
+    if mkdir(run.metaDir, 0o755) != 0 {
+      throw GageError.io(path: run.metaDir, operation: "create", errno: errno)
+    }
+    try FileIO.makeDirectories(run.runDir)
+    try FileIO.write(opref.encoded, to: run.metaPath(MetaFile.opref), mode: FileIO.readOnlyMode)
+    return run
+  }
+
+  /// Writes the run's meta: schema, id, opdef, config, command, environment, platform,
+  /// then `initialized`.
+  public static func initRunMeta(_ run: Run, opdef: OpDef, config: [String: JSONValue], command: RunCommand) throws {
+    let ro = FileIO.readOnlyMode
+    try FileIO.write(MetaFile.schemaVersion, to: run.metaPath(MetaFile.schema), mode: ro)
+    let log = RunnerLog(run: run)
+    try FileIO.makeDirectories(run.metaPath("log"))
+    try log.log("Writing meta id")
+    try FileIO.write(run.id, to: run.metaPath(MetaFile.id), mode: ro)
+    try log.log("Writing meta opdef")
+    try FileIO.write(opdef.json.prettyPrinted(), to: run.metaPath(MetaFile.opdef), mode: ro)
+    try log.log("Writing meta config")
+    try FileIO.write(JSONValue.object(config).prettyPrinted(), to: run.metaPath(MetaFile.config), mode: ro)
+    try FileIO.makeDirectories(run.metaPath("proc"))
+    try log.log("Writing meta proc cmd")
+    try FileIO.write(command.command.json.prettyPrinted(), to: run.metaPath(MetaFile.cmd), mode: ro)
+    try log.log("Writing meta proc env")
+    try FileIO.write(
+      JSONValue.object(command.env.mapValues(JSONValue.string)).prettyPrinted(), to: run.metaPath(MetaFile.env), mode: ro)
+    try FileIO.makeDirectories(run.metaPath("sys"))
+    try FileIO.write(JSONValue.string(platformString()).prettyPrinted(), to: run.metaPath(MetaFile.platform), mode: ro)
+    try writeTimestamp(MetaFile.initialized, run: run)
+  }
+
+  /// Records the project a run came from (`<id>.project`, `file:<path>`).
+  public static func associateProject(_ run: Run, projectDir: String) throws {
+    try FileIO.write("file:" + projectDir, to: run.projectRefPath)
+  }
+
+  /// The project dir a run came from, if recorded.
+  public static func projectDir(of run: Run) -> String? {
+    guard let text = FileIO.readTextIfPresent(run.projectRefPath), text.hasPrefix("file:") else { return nil }
+    return String(text.dropFirst(5))
+  }
+
+  // MARK: Stage
+
+  /// Stages a run: copies and hashes the source, runs `stage-sourcecode`, applies the config,
+  /// runs `stage-runtime` and `stage-dependencies`, writes the manifest and `staged`. Run files
+  /// are read-only afterwards. Throws `PhaseFailure` when a phase fails.
+  public static func stageRun(
+    _ run: Run, projectDir: String?, selection: SourceSelection? = nil, output: OutputOptions = OutputOptions()
+  ) throws {
+    let log = RunnerLog(run: run)
+    let opdef = try meta(run).opdef
+    let files = FilesLog(run: run)
+    try FileIO.makeDirectories(run.runDir)
+    try writeRunner(run)
+
+    var copied: [String: (digest: String, mtime: Int64)] = [:]
+    if let projectDir {
+      let chosen = try selection ?? SourceSelector(projectDir: projectDir, spec: opdef.sourcecode, pruned: [
+        (run.runDir as NSString).deletingLastPathComponent
+      ]).select()
+      try log.log("Copying source code (see log/files): \(chosen.files.count) files, \(chosen.totalBytes) bytes")
+      let items = chosen.files.map { FileCopier.Item(source: FileIO.join(projectDir, $0.path), path: $0.path) }
+      let digests = try FileCopier.copy(items, to: run.runDir)
+      let mtimes = try RunDirScanner.modificationTimes(run.runDir)
+      for (path, digest) in digests {
+        if let m = mtimes[path] { copied[path] = (digest, m) }
+      }
+      try FileIO.makeDirectories(run.metaPath("source"))
+      try FileIO.write(chosen.excludedText, to: run.metaPath(MetaFile.excluded))
+    }
+    let env = try phaseEnvironment(run)
+    try runHook(run, opdef: opdef, phase: .stageSourcecode, env: env, output: output)
+
+    try log.log("Applying configuration (see log/patched)")
+    let values = try meta(run).config
+    let applied = try ConfigStage.apply(opdef: opdef, values: values, runDir: run.runDir)
+    if !applied.diff.isEmpty {
+      try FileIO.write(applied.diff, to: run.metaPath(MetaFile.patched), mode: FileIO.readOnlyMode)
+    }
+    if applied.config != values {
+      let path = run.metaPath(MetaFile.config)
+      try FileIO.makeWritable(path)
+      try FileIO.write(JSONValue.object(applied.config).prettyPrinted(), to: path, mode: FileIO.readOnlyMode)
+    }
+    try files.record(.source)
+
+    try runHook(run, opdef: opdef, phase: .stageRuntime, env: env, output: output)
+    try files.record(.runtime)
+    try runHook(run, opdef: opdef, phase: .stageDependencies, env: env, output: output)
+    try files.record(.dependency)
+
+    try log.log("Finalizing staged files (see manifest)")
+    let manifest = try buildManifest(run, known: copied)
+    try FileIO.write(manifest.text, to: run.metaPath(MetaFile.manifest))
+    try makeRunFilesReadOnly(run, manifest: manifest)
+    try writeTimestamp(MetaFile.staged, run: run)
+  }
+
+  // MARK: Exec
+
+  /// Starts a staged run: claims it (`started`, written once and only once), then runs the
+  /// `run` phase. Returns the exit code. A run that has started can never start again.
+  public static func execRun(_ run: Run, output: OutputOptions = OutputOptions(), lineObserver: ((String) -> Void)? = nil)
+    throws -> Int32
+  {
+    let log = RunnerLog(run: run)
+    let m = try meta(run)
+    guard FileIO.exists(run.metaPath(MetaFile.staged)) else {
+      throw GageError.conflict("run \(run.id) is not staged; only a staged run can start")
+    }
+    let stamp = String(RunClock.nowMicros())
+    guard try FileIO.createExclusive(stamp, at: run.metaPath(MetaFile.started)) else {
+      throw GageError.conflict("run \(run.id) has already started; a run starts only once")
+    }
+    try log.log("Writing meta started")
+    try writeRunner(run)
+    let env = try phaseEnvironment(run).merging(m.command.env) { _, op in op }
+    return try PhaseRunner.run(
+      run, phase: .run, command: m.command.command, environment: env,
+      output: OutputOptions(echo: output.echo, stripProgress: output.stripProgress || m.opdef.progress == "tqdm"),
+      lineObserver: lineObserver)
+  }
+
+  // MARK: Finalize
+
+  /// Finalizes a run (SPEC §6): summary, `stopped`, the finalize hook, generated files,
+  /// the manifest, the seal, then `proc/exit` last (the commit point); everything read-only.
+  public static func finalizeRun(_ run: Run, exitCode: Int32, output: OutputOptions = OutputOptions()) throws {
+    let log = RunnerLog(run: run)
+    let opdef = (try? meta(run).opdef) ?? OpDef(name: "")
+    try FileIO.makeDirectories(run.runDir)
+    try writeRunner(run)
+
+    try log.log("Writing meta summary")
+    let summary = RunSummary.read(run: run, opdef: opdef)
+    try FileIO.write(summary.prettyPrinted(), to: run.metaPath(MetaFile.summary), mode: FileIO.readOnlyMode)
+    try writeTimestamp(MetaFile.stopped, run: run)
+
+    var code = exitCode
+    if opdef.exec.commands[.finalize] != nil {
+      let env = try phaseEnvironment(run)
+      do {
+        try runHook(run, opdef: opdef, phase: .finalize, env: env, output: output)
+      } catch let failure as PhaseFailure {
+        if code == 0 { code = failure.exitCode }
+      } catch let error as GageError {
+        try log.log("Finalize phase failed: \(error.message)")
+        if code == 0 { code = 1 }
+      }
+    }
+    try FilesLog(run: run).record(.generated)
+
+    try log.log("Finalizing run files (see manifest)")
+    let staged = try Manifest.read(path: run.metaPath(MetaFile.manifest))
+    let manifest = try buildManifest(run, known: [:])
+    let final = manifest.digestsByPath
+    var changed: [String] = []
+    for entry in staged.entries where final[entry.path] != nil && final[entry.path] != entry.digest {
+      changed.append(entry.path)
+    }
+    if !changed.isEmpty {
+      for path in changed { try log.log("File \"\(path)\" was modified during the run") }
+      try FileIO.write(staged.text, to: run.metaPath(MetaFile.stagedManifest), mode: FileIO.readOnlyMode)
+    }
+    let manifestPath = run.metaPath(MetaFile.manifest)
+    if FileIO.exists(manifestPath) { try FileIO.makeWritable(manifestPath) }
+    try FileIO.write(manifest.text, to: manifestPath, mode: FileIO.readOnlyMode)
+    try makeRunFilesReadOnly(run, manifest: manifest)
+
+    try log.log("Writing meta proc/exit (exit code \(code))")
+    try FileIO.removeFile(run.metaPath(MetaFile.lock))
+    try Seal.write(run: run, exitCode: code)
+    try FileIO.write(String(code), to: run.metaPath(MetaFile.exit), mode: FileIO.readOnlyMode)
+    try makeMetaReadOnly(run)
+  }
+
+  // MARK: Helpers
+
+  /// What the meta dir says about a run's operation.
+  public struct Meta: Sendable {
+    /// The operation.
+    public var opdef: OpDef
+    /// The configuration.
+    public var config: [String: JSONValue]
+    /// The command.
+    public var command: RunCommand
+  }
+
+  /// Reads opdef, config and command from the meta dir.
+  public static func meta(_ run: Run) throws -> Meta {
+    let opref = try OpRef.decode(try FileIO.readText(run.metaPath(MetaFile.opref)))
+    let opdef = try OpDef(name: opref.name, json: try JSONValue.read(path: run.metaPath(MetaFile.opdef)))
+    let config = try JSONValue.read(path: run.metaPath(MetaFile.config)).objectValue ?? [:]
+    let cmdJSON = try JSONValue.read(path: run.metaPath(MetaFile.cmd))
+    guard let command = CommandSpec(json: cmdJSON) else {
+      throw GageError.invalidData("\(run.metaPath(MetaFile.cmd)): not a command string or argument list")
+    }
+    var env: [String: String] = [:]
+    for (k, v) in try JSONValue.read(path: run.metaPath(MetaFile.env)).objectValue ?? [:] {
+      env[k] = v.stringValue ?? v.compact()
+    }
+    return Meta(opdef: opdef, config: config, command: RunCommand(command, env: env))
+  }
+
+  /// The environment of a phase: this process's, plus `RUN_ID`, `RUN_DIR`, `PROJECT_DIR`.
+  static func phaseEnvironment(_ run: Run) throws -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["RUN_ID"] = run.id
+    env["RUN_DIR"] = run.runDir
+    if let project = projectDir(of: run) { env["PROJECT_DIR"] = project }
+    return env
+  }
+
+  private static func runHook(_ run: Run, opdef: OpDef, phase: Phase, env: [String: String], output: OutputOptions) throws {
+    guard let command = opdef.exec.commands[phase] else { return }
+    let code = try PhaseRunner.run(
+      run, phase: phase, command: command, environment: env.merging(opdef.env) { _, op in op }, output: output)
+    if code != 0 { throw PhaseFailure(phase: phase, exitCode: code) }
+  }
+
+  private static func buildManifest(_ run: Run, known: [String: (digest: String, mtime: Int64)]) throws -> Manifest {
+    let types = try FilesLog(run: run).currentFiles()
+    let mtimes = try RunDirScanner.modificationTimes(run.runDir)
+    var entries: [ManifestEntry] = []
+    for (path, mtime) in mtimes {
+      let type = types[path] ?? .generated
+      let digest: String
+      if let k = known[path], k.mtime == mtime {
+        digest = k.digest
+      } else {
+        digest = try FileDigest.ofFile(FileIO.join(run.runDir, path))
+      }
+      entries.append(ManifestEntry(type: type, digest: digest, path: path))
+    }
+    return Manifest(entries: entries)
+  }
+
+  private static func makeRunFilesReadOnly(_ run: Run, manifest: Manifest) throws {
+    for entry in manifest.entries {
+      try FileIO.makeReadOnly(FileIO.join(run.runDir, entry.path))
+    }
+  }
+
+  private static func makeMetaReadOnly(_ run: Run) throws {
+    try RunDirScanner.walk(run.metaDir, prefix: "") { rel, _ in
+      try FileIO.makeReadOnly(FileIO.join(run.metaDir, rel))
+    }
+  }
+
+  static func writeTimestamp(_ name: String, run: Run) throws {
+    try RunnerLog(run: run).log("Writing meta \(name)")
+    try FileIO.write(String(RunClock.nowMicros()), to: run.metaPath(name), mode: FileIO.readOnlyMode)
+  }
+
+  private static func writeRunner(_ run: Run) throws {
+    let path = run.metaPath(MetaFile.runner)
+    try FileIO.makeDirectories(run.metaPath("proc"))
+    if FileIO.exists(path) { try FileIO.makeWritable(path) }
+    try FileIO.write(RunnerIdentity.current().json.prettyPrinted(), to: path)
+  }
+
+  /// A platform string like `Linux-6.1.0-x86_64`.
+  static func platformString() -> String {
+    var u = utsname()
+    uname(&u)
+    func field<T>(_ value: T) -> String {
+      withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+    return "\(field(u.sysname))-\(field(u.release))-\(field(u.machine))"
+  }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A run: its id and name, its run dir and its meta dir.
+public struct Run: Sendable, Equatable, Hashable {
+  /// The run id (UUID v4, lowercase).
+  public let id: String
+  /// The run dir: staged source and the files the run made.
+  public let runDir: String
+  /// The meta dir: everything known about the run.
+  public let metaDir: String
+
+  /// A run whose meta dir is `<runDir>.meta`.
+  public init(id: String, runDir: String) {
+    self.id = id
+    self.runDir = runDir
+    self.metaDir = runDir + ".meta"
+  }
+
+  /// A run with an explicit meta dir.
+  public init(id: String, runDir: String, metaDir: String) {
+    self.id = id
+    self.runDir = runDir
+    self.metaDir = metaDir
+  }
+
+  /// The run name (proquint of the id).
+  public var name: String { RunID.name(for: id) }
+
+  /// `<runDir>.user`: the append-only log of user attributes.
+  public var userDir: String { runDir + ".user" }
+
+  /// `<runDir>.project`: the back-reference to the project.
+  public var projectRefPath: String { runDir + ".project" }
+
+  /// A path inside the meta dir.
+  public func metaPath(_ parts: String...) -> String {
+    parts.reduce(metaDir) { FileIO.join($0, $1) }
+  }
+}
+
+/// Names of the meta files (SPEC §3), in one place.
+public enum MetaFile {
+  public static let schema = "__schema__"
+  public static let id = "id"
+  public static let opref = "opref"
+  public static let opdef = "opdef.json"
+  public static let config = "config.json"
+  public static let cmd = "proc/cmd.json"
+  public static let env = "proc/env.json"
+  public static let exit = "proc/exit"
+  public static let lock = "proc/lock"
+  public static let runner = "proc/runner.json"
+  public static let initialized = "initialized"
+  public static let staged = "staged"
+  public static let started = "started"
+  public static let stopped = "stopped"
+  public static let runnerLog = "log/runner"
+  public static let filesLog = "log/files"
+  public static let patched = "log/patched"
+  public static let manifest = "manifest"
+  public static let stagedManifest = "manifest.staged"
+  public static let summary = "summary.json"
+  public static let seal = "seal"
+  public static let platform = "sys/platform.json"
+  public static let gitSource = "source/git.json"
+  public static let excluded = "source/excluded"
+  /// The meta schema version written to `__schema__`.
+  public static let schemaVersion = "1"
+}

@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Copies files into a run dir and hashes them in the same pass: each file is read once,
+/// written once, and its SHA-256 computed from the bytes written. The mode is kept (execute
+/// bit included); links are recreated as links. Files are copied in parallel.
+public enum FileCopier {
+  /// A file to copy: absolute source, path relative to the destination root.
+  public struct Item: Sendable {
+    /// Absolute source path.
+    public var source: String
+    /// Destination path relative to the destination root.
+    public var path: String
+
+    /// An item.
+    public init(source: String, path: String) {
+      self.source = source
+      self.path = path
+    }
+  }
+
+  /// Copies every item under `destination`, returning path → hex digest.
+  public static func copy(_ items: [Item], to destination: String) throws -> [String: String] {
+    var dirs = Set<String>()
+    for item in items {
+      let parent = (item.path as NSString).deletingLastPathComponent
+      if !parent.isEmpty { dirs.insert(parent) }
+    }
+    for dir in dirs.sorted() { try FileIO.makeDirectories(FileIO.join(destination, dir)) }
+
+    let results = ResultBox(count: items.count)
+    let workers = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    if items.count < 8 || workers == 1 {
+      for (i, item) in items.enumerated() {
+        results.set(i, Result { try copyOne(item, destination: destination) })
+      }
+    } else {
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        var i = w
+        while i < items.count {
+          let item = items[i]
+          results.set(i, Result { try copyOne(item, destination: destination) })
+          i += workers
+        }
+      }
+    }
+    var digests: [String: String] = [:]
+    for (i, item) in items.enumerated() {
+      digests[item.path] = try results.get(i).get()
+    }
+    return digests
+  }
+
+  /// Copies one file (or link) and returns its digest.
+  public static func copyOne(_ item: Item, destination: String) throws -> String {
+    let target = FileIO.join(destination, item.path)
+    var st = stat()
+    guard lstat(item.source, &st) == 0 else { throw GageError.io(path: item.source, operation: "stat", errno: errno) }
+    if (st.st_mode & S_IFMT) == S_IFLNK {
+      let link = try FileDigest.linkTarget(item.source)
+      if symlink(link, target) != 0 { throw GageError.io(path: target, operation: "create link", errno: errno) }
+      return FileDigest.hex(link.utf8)
+    }
+    let input = open(item.source, O_RDONLY | O_CLOEXEC)
+    guard input >= 0 else { throw GageError.io(path: item.source, operation: "open", errno: errno) }
+    defer { close(input) }
+    let output = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard output >= 0 else { throw GageError.io(path: target, operation: "create", errno: errno) }
+    defer { close(output) }
+    var hasher = SHA256()
+    let size = 1 << 20
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let n = read(input, buffer.baseAddress, size)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw GageError.io(path: item.source, operation: "read", errno: errno)
+      }
+      if n == 0 { break }
+      let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+      hasher.update(bufferPointer: chunk)
+      try FileIO.writeAll(fd: output, chunk, path: target)
+    }
+    let mode = (st.st_mode & 0o777) | 0o600
+    if fchmod(output, mode) != 0 { throw GageError.io(path: target, operation: "chmod", errno: errno) }
+    var times = [st.st_atim, st.st_mtim]
+    futimens(output, &times)
+    return FileDigest.hexString(hasher.finalize())
+  }
+}
+
+/// Per-index results written by worker threads; each index is written by one thread only.
+private final class ResultBox: @unchecked Sendable {
+  private var items: [Result<String, any Error>?]
+  private let lock = NSLock()
+
+  init(count: Int) {
+    items = Array(repeating: nil, count: count)
+  }
+
+  func set(_ i: Int, _ value: Result<String, any Error>) {
+    lock.lock()
+    items[i] = value
+    lock.unlock()
+  }
+
+  func get(_ i: Int) -> Result<String, any Error> {
+    lock.lock()
+    defer { lock.unlock() }
+    return items[i] ?? .failure(GageError.invalidData("file \(i) was not copied"))
+  }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import GageKit
+
+/// The `gage` command.
+struct Gage: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "gage",
+    abstract: "Run experiments as sealed, verifiable records.",
+    discussion: """
+      Gage stages each run from your project's source, runs the operation's phases with
+      their output captured, and seals the result: a SHA-256 manifest of every file, the
+      config and command that produced it.
+
+      Start with a Gage file (gage.toml) in your project:
+
+        [train]
+        exec = "python train.py"
+        config = "train.py"
+
+      then:  gage run train lr=0.01   and   gage show
+      """,
+    version: version,
+    subcommands: [RunOp.self, Show.self, Operations.self, Check.self]
+  )
+}
+
+/// Options shared by commands that read or write runs.
+struct RunsOptions: ParsableArguments {
+  @Option(name: .customLong("runs"), help: ArgumentHelp("Runs dir (default: $GAGE_RUNS, $RUNS_DIR, the Gage file's $runs-dir, <project>/.gage/runs, ~/.gage/runs).", valueName: "PATH"))
+  var runsDir: String?
+
+  /// The runs dir for the project around the working directory.
+  func resolve() throws -> String {
+    let file = try Project.loadIfPresent()
+    return RunsDirectory.resolve(option: runsDir, gageFile: file)
+  }
+}
+
+/// Finding the project's Gage file from the working directory.
+enum Project {
+  /// The Gage file around the working directory, or an error saying how to make one.
+  static func load() throws -> GageFile {
+    let cwd = FileManager.default.currentDirectoryPath
+    guard let path = GageFile.find(from: cwd) else {
+      throw GageError.notFound(
+        "no Gage file in \(cwd) or its parents; create gage.toml (or gage.yaml, gage.json) with an operation, e.g.\n\n  [hello]\n  exec = \"echo hello\"\n")
+    }
+    return try GageFile.load(path: path)
+  }
+
+  /// The Gage file around the working directory, if any (a malformed one is an error).
+  static func loadIfPresent() throws -> GageFile? {
+    guard let path = GageFile.find(from: FileManager.default.currentDirectoryPath) else { return nil }
+    return try GageFile.load(path: path)
+  }
+}
+
+import Foundation
