@@ -89,7 +89,9 @@ struct RunOp: ParsableCommand {
     }
     let (run, code) = try Runner.run(plan.operation)
     if run.status != .completed {
-      Console.note("gage: run \(run.name) ended with status \(run.status.rawValue) (exit code \(code))")
+      var note = "gage: run \(run.name) ended with status \(run.status.rawValue) (exit code \(code))"
+      if code == 127 { note += "; the command was not found (is it installed and on PATH?)" }
+      Console.note(note)
     }
     throw ExitCode(Self.processExit(code))
   }

@@ -14,7 +14,7 @@ public final class OutputCapture {
   public let indexPath: String
   private let outputFD: Int32
   private let indexFD: Int32
-  private let echo: Bool
+  private var echo: Bool
   private let stripProgress: Bool
   private var pending: [[UInt8]] = [[], []]
   private var outBuffer: [UInt8] = []
@@ -89,7 +89,14 @@ public final class OutputCapture {
           continue
         }
         let bytes = UnsafeRawBufferPointer(rebasing: chunk[0..<n])
-        if echo { try FileIO.writeAll(fd: stream == 0 ? STDOUT_FILENO : STDERR_FILENO, bytes, path: "terminal") }
+        if echo {
+          // A closed terminal or pipe (`gage run | head`) stops the echo, never the capture.
+          do {
+            try FileIO.writeAll(fd: stream == 0 ? STDOUT_FILENO : STDERR_FILENO, bytes, path: "terminal")
+          } catch {
+            echo = false
+          }
+        }
         take(bytes, stream: stream, time: now)
       }
       try flush()

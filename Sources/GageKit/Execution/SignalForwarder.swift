@@ -23,6 +23,8 @@ public enum SignalForwarder {
     sigaction(SIGINT, &action, nil)
     sigaction(SIGTERM, &action, nil)
     sigaction(SIGHUP, &action, nil)
+    // A closed output pipe must not kill the runner mid-run; children get the default back.
+    signal(SIGPIPE, SIG_IGN)
   }
 
   /// Sets the process group that receives forwarded signals (0: none).
