@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@testable import GageKit
+
+/// Tests of the `Project` folder: Gage files and operation definitions.
+enum ProjectTests {}
+
+extension ProjectTests {
+  /// A temporary directory for one test, removed when the test ends.
+  final class TempProject {
+    /// Absolute path of the directory.
+    let path: String
+
+    init() throws {
+      let base = FileManager.default.temporaryDirectory.path
+      path = FileIO.join(base, "gagefile-test-\(UUID().uuidString.lowercased())")
+      try FileIO.makeDirectories(path)
+    }
+
+    deinit {
+      try? FileIO.removeTree(path)
+    }
+
+    /// Writes `text` to `relativePath` (creating parent directories); returns the file's path.
+    @discardableResult
+    func write(_ relativePath: String, _ text: String) throws -> String {
+      let file = FileIO.join(path, relativePath)
+      try FileIO.makeDirectories((file as NSString).deletingLastPathComponent)
+      try FileIO.write(text, to: file)
+      return file
+    }
+
+    /// Creates a directory below the project; returns its path.
+    func makeDirectory(_ relativePath: String) throws -> String {
+      let dir = FileIO.join(path, relativePath)
+      try FileIO.makeDirectories(dir)
+      return dir
+    }
+
+    /// Writes a Gage file named `name` and loads it.
+    func load(_ name: String, _ text: String) throws -> GageFile {
+      try GageFile.load(path: write(name, text))
+    }
+
+    /// Writes a Gage file named `name`, expects loading it to fail, and returns the error's
+    /// location (relative to the project) and message.
+    func loadError(
+      _ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (location: String, message: String) {
+      let file = try write(name, text)
+      do {
+        let gageFile = try GageFile.load(path: file)
+        Issue.record(
+          "expected an error, loaded \(gageFile.operations.map(\.name))",
+          sourceLocation: sourceLocation)
+        return ("", "")
+      } catch GageError.gageFile(let location, let message) {
+        let relative =
+          location.hasPrefix(path + "/") ? String(location.dropFirst(path.count + 1)) : location
+        return (relative, message)
+      }
+    }
+  }
+
+  /// The known keys of an operation, as error messages list them.
+  static let knownOpKeys =
+    "config, default, depends, description, env, exec, listing, output-summary, progress, sourcecode, summary, version"
+}
