@@ -19,6 +19,12 @@ struct ConfigGlob: Sendable, Equatable {
     ConfigGlob(pattern: pattern, separator: "/", hidesDotNames: true)
   }
 
+  /// A glob of source paths, where wildcards match hidden names too (`sourcecode` rules
+  /// decide about hidden files themselves).
+  static func sourcePath(_ pattern: String) -> ConfigGlob {
+    ConfigGlob(pattern: pattern, separator: "/", hidesDotNames: false)
+  }
+
   /// A glob of flat config keys (`model.*`, `**.lr`).
   static func key(_ pattern: String) -> ConfigGlob {
     ConfigGlob(pattern: pattern, separator: ".", hidesDotNames: false)
