@@ -4,6 +4,21 @@ import GageKit
 
 /// `gage show`.
 struct Show: ParsableCommand {
+  /// One line about the source: commit, branch, dirty state, remote.
+  static func describeSource(_ source: JSONValue) -> String {
+    guard source["vcs"]?.stringValue == "git" else { return "not in git" }
+    var parts: [String] = []
+    parts.append(source["commit"]?.stringValue.map { String($0.prefix(12)) } ?? "no commit yet")
+    if let branch = source["branch"]?.stringValue { parts.append("on \(branch)") } else { parts.append("detached") }
+    if source["dirty"]?.boolValue == true {
+      let untracked = source["untracked"]?.arrayValue?.count ?? 0
+      parts.append(untracked > 0 ? "dirty, \(untracked) untracked" : "dirty")
+    }
+    if let path = source["path"]?.stringValue, !path.isEmpty { parts.append("in \(path)/") }
+    if let remote = source["remote"]?.stringValue { parts.append("(\(remote))") }
+    return parts.joined(separator: " ")
+  }
+
   static let configuration = CommandConfiguration(
     abstract: "Show a run: its status, config, files with digests, and output.",
     discussion: "RUN is a 1-based index in the newest-first list, or a prefix of a run id or name (default: the latest run)."
@@ -45,6 +60,9 @@ struct Show: ParsableCommand {
     Console.print("stopped:    \(time(info.stopped))")
     if let cmd = info.command { Console.print("command:    \(RunOp.render(cmd))") }
     Console.print("run dir:    \(info.run.runDir)")
+    if let source = info.source {
+      Console.print("source:     \(Self.describeSource(source))")
+    }
     if !info.config.isEmpty {
       Console.print("")
       Console.print(Console.bold("Config"))

@@ -97,7 +97,7 @@ public enum RunLifecycle {
   /// runs `stage-runtime` and `stage-dependencies`, writes the manifest and `staged`. Run files
   /// are read-only afterwards. Throws `PhaseFailure` when a phase fails.
   public static func stageRun(
-    _ run: Run, projectDir: String?, selection: SourceSelection? = nil, output: OutputOptions = OutputOptions()
+    _ run: Run, projectDir: String?, scan: SourceScan? = nil, output: OutputOptions = OutputOptions()
   ) throws {
     let log = RunnerLog(run: run)
     let opdef = try meta(run).opdef
@@ -107,11 +107,12 @@ public enum RunLifecycle {
 
     var copied: [String: (digest: String, mtime: Int64)] = [:]
     if let projectDir {
-      let chosen = try selection ?? SourceSelector(projectDir: projectDir, spec: opdef.sourcecode, pruned: [
+      let source = try scan ?? SourceScan.scan(projectDir: projectDir, spec: opdef.sourcecode, pruned: [
         (run.runDir as NSString).deletingLastPathComponent
-      ]).select()
+      ])
+      let chosen = source.selection
       try log.log("Copying source code (see log/files): \(chosen.files.count) files, \(chosen.totalBytes) bytes")
-      let items = chosen.files.map { FileCopier.Item(source: FileIO.join(projectDir, $0.path), path: $0.path) }
+      let items = chosen.files.map { FileCopier.Item(source: FileIO.join(source.projectDir, $0.path), path: $0.path) }
       let digests = try FileCopier.copy(items, to: run.runDir)
       let mtimes = try RunDirScanner.modificationTimes(run.runDir)
       for (path, digest) in digests {
@@ -119,6 +120,11 @@ public enum RunLifecycle {
       }
       try FileIO.makeDirectories(run.metaPath("source"))
       try FileIO.write(chosen.excludedText, to: run.metaPath(MetaFile.excluded))
+      let identity = try source.identity()
+      try FileIO.write(identity.json.prettyPrinted(), to: run.metaPath(MetaFile.gitSource), mode: FileIO.readOnlyMode)
+      if !identity.patch.isEmpty {
+        try FileIO.write(identity.patch, to: run.metaPath(MetaFile.gitPatch), mode: FileIO.readOnlyMode)
+      }
     }
     let env = try phaseEnvironment(run)
     try runHook(run, opdef: opdef, phase: .stageSourcecode, env: env, output: output)

@@ -13,6 +13,8 @@ public struct RunPreview: Sendable {
   public var projectDir: String
   /// The runs dir.
   public var runsDir: String
+  /// Whether the source is selected by git.
+  public var isGit: Bool
 
   /// Computes the preview of a planned run.
   public init(plan: RunPlanner.Plan) throws {
@@ -22,7 +24,9 @@ public struct RunPreview: Sendable {
     config = op.config
     projectDir = plan.gageFile.projectDir
     runsDir = op.runsDir ?? ""
-    selection = try SourceSelector(projectDir: projectDir, spec: opdef.sourcecode, pruned: [runsDir]).select()
+    let scan = try SourceScan.scan(projectDir: projectDir, spec: opdef.sourcecode, pruned: [runsDir])
+    selection = scan.selection
+    isGit = scan.isGit
   }
 
   /// The preview as JSON (the form of `gage run --preview --json`).
@@ -37,6 +41,7 @@ public struct RunPreview: Sendable {
       "files": .array(selection.files.map { .object(["path": .string($0.path), "size": .int($0.size), "link": .bool($0.isLink)]) }),
       "excluded": .array(selection.excluded.map { .object(["path": .string($0.path), "reason": .string($0.reason)]) }),
       "total_bytes": .int(selection.totalBytes),
+      "vcs": isGit ? .string("git") : .null,
     ])
   }
 }

@@ -64,6 +64,7 @@ public enum MetaFile {
   public static let platform = "sys/platform.json"
   public static let gitSource = "source/git.json"
   public static let excluded = "source/excluded"
+  public static let gitPatch = "source/diff.patch"
   /// The meta schema version written to `__schema__`.
   public static let schemaVersion = "1"
 }

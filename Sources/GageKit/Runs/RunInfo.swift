@@ -26,6 +26,8 @@ public struct RunInfo: Sendable {
   public var manifest: Manifest
   /// The summary.
   public var summary: JSONValue
+  /// The source identity (`source/git.json`), when recorded.
+  public var source: JSONValue?
 
   /// Reads a run's info.
   public init(run: Run) {
@@ -42,6 +44,7 @@ public struct RunInfo: Sendable {
     command = try? JSONValue.read(path: run.metaPath(MetaFile.cmd))
     manifest = (try? Manifest.read(path: run.metaPath(MetaFile.manifest))) ?? Manifest(entries: [])
     summary = (try? JSONValue.read(path: run.metaPath(MetaFile.summary))) ?? .object([:])
+    source = try? JSONValue.read(path: run.metaPath(MetaFile.gitSource))
   }
 
   /// The operation's name.
@@ -80,6 +83,7 @@ public struct RunInfo: Sendable {
       }),
     ]
     if let command { o["command"] = command }
+    if let source { o["source"] = source }
     if let host = run.remoteRunnerHost { o["host"] = .string(host) }
     return .object(o)
   }

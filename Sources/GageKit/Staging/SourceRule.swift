@@ -82,3 +82,45 @@ public struct SourceRule: Sendable, Equatable {
     return Int(lower)
   }
 }
+
+/// An operation's `sourcecode` spec as rules: the one place that decides, for both the git
+/// and the non-git selection, what the patterns say about a path.
+public struct SourceRules: Sendable {
+  /// The rules, in order (the last match wins).
+  public let rules: [SourceRule]
+  /// Whether any rule includes: then the rules replace the default selection.
+  public let replaceDefaults: Bool
+  /// False when `sourcecode = false`: nothing is staged.
+  public let enabled: Bool
+
+  /// The rules of a `sourcecode` spec.
+  public init(_ spec: SourceCodeSpec) throws {
+    switch spec {
+    case .defaults, .enabled(true):
+      rules = []
+      enabled = true
+    case .enabled(false):
+      rules = []
+      enabled = false
+    case .patterns(let patterns):
+      rules = try patterns.map(SourceRule.init(parsing:))
+      enabled = true
+    }
+    replaceDefaults = rules.contains { $0.include }
+  }
+
+  /// What the rules say about a file: true (include), false with the reason (exclude), or
+  /// nil when no rule matches it.
+  public func decide(path: String, size: Int, isText: () -> Bool) -> (include: Bool, reason: String)? {
+    guard let rule = rules.last(where: { !$0.isDirRule && $0.matches(path: path, size: size, isText: isText) }) else {
+      return nil
+    }
+    return (rule.include, rule.include ? "" : "excluded by pattern \"-\(rule.glob.pattern)\"")
+  }
+
+  /// Why a directory is excluded by a `dir` rule, if it is.
+  public func excludesDirectory(_ path: String) -> String? {
+    guard let rule = rules.last(where: { $0.isDirRule && $0.glob.matches(path) }), !rule.include else { return nil }
+    return "excluded by pattern \"-\(rule.glob.pattern)\""
+  }
+}

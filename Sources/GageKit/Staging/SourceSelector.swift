@@ -45,34 +45,19 @@ public struct SourceSelector {
   public static let defaultMaxSize = 100 * 1024
   let projectDir: String
   let prunedDirs: Set<String>
-  let rules: [SourceRule]
-  let replaceDefaults: Bool
-  let enabled: Bool
+  let rules: SourceRules
 
   /// A selector for `projectDir`; `pruned` are absolute dirs never entered (the runs dir).
   public init(projectDir: String, spec: SourceCodeSpec, pruned: [String] = []) throws {
     self.projectDir = projectDir
     prunedDirs = Set(pruned.map { ($0 as NSString).standardizingPath })
-    switch spec {
-    case .defaults, .enabled(true):
-      rules = []
-      replaceDefaults = false
-      enabled = true
-    case .enabled(false):
-      rules = []
-      replaceDefaults = false
-      enabled = false
-    case .patterns(let patterns):
-      rules = try patterns.map(SourceRule.init(parsing:))
-      replaceDefaults = rules.contains { $0.include }
-      enabled = true
-    }
+    rules = try SourceRules(spec)
   }
 
   /// Walks the project and selects files.
   public func select() throws -> SourceSelection {
     var selection = SourceSelection(files: [], excluded: [])
-    guard enabled else {
+    guard rules.enabled else {
       selection.excluded.append(ExcludedPath(path: "./", reason: "sourcecode is false"))
       return selection
     }
@@ -114,7 +99,7 @@ public struct SourceSelector {
       }
       if kind == S_IFLNK {
         let target = (try? FileDigest.linkTarget(full)) ?? ""
-        if !linkStaysInside(target: target, linkDir: dir) {
+        if !SourceSelector.linkStaysInside(target: target, linkDir: dir, root: projectDir) {
           selection.excluded.append(ExcludedPath(path: path, reason: "link leaves the project (\(target))"))
           continue
         }
@@ -137,10 +122,8 @@ public struct SourceSelector {
   private func dirExclusion(name: String, full: String, path: String) -> String? {
     if name == ".git" { return "git metadata" }
     if prunedDirs.contains((full as NSString).standardizingPath) { return "runs directory" }
-    if let rule = rules.last(where: { $0.isDirRule && $0.glob.matches(path) }), !rule.include {
-      return "excluded by pattern \"-\(rule.glob.pattern)\""
-    }
-    if replaceDefaults { return nil }
+    if let reason = rules.excludesDirectory(path) { return reason }
+    if rules.replaceDefaults { return nil }
     if name.hasPrefix(".") { return "hidden directory" }
     if FileIO.exists(full + "/pyvenv.cfg") || FileIO.exists(full + "/bin/activate") {
       return "virtual environment"
@@ -157,20 +140,22 @@ public struct SourceSelector {
       textCache = t
       return t
     }
-    if let rule = rules.last(where: { !$0.isDirRule && $0.matches(path: path, size: size, isText: isText) }) {
-      return rule.include ? nil : "excluded by pattern \"-\(rule.glob.pattern)\""
+    if let decision = rules.decide(path: path, size: size, isText: isText) {
+      return decision.include ? nil : decision.reason
     }
-    if replaceDefaults { return "not selected by the sourcecode patterns" }
+    if rules.replaceDefaults { return "not selected by the sourcecode patterns" }
     if name.hasPrefix(".") { return "hidden file" }
     if size >= SourceSelector.defaultMaxSize { return "larger than 100 KB (use sourcecode patterns or depends)" }
     if !isText() { return "binary file" }
     return nil
   }
 
-  private func linkStaysInside(target: String, linkDir: String) -> Bool {
+  /// Whether a link in `linkDir` pointing at `target` resolves to a path under `root`
+  /// (lexically: links are never followed).
+  static func linkStaysInside(target: String, linkDir: String, root: String) -> Bool {
     let resolved = target.hasPrefix("/") ? target : linkDir + "/" + target
     let normalized = (resolved as NSString).standardizingPath
-    let root = (projectDir as NSString).standardizingPath
+    let root = (root as NSString).standardizingPath
     return normalized == root || normalized.hasPrefix(root + "/")
   }
 

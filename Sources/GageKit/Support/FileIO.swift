@@ -114,6 +114,12 @@ public enum FileIO {
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// Whether `path` is a directory itself (a link to a directory is not).
+  public static func isDirectoryNoFollow(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+
   /// Creates a directory and its parents (mode 0755).
   public static func makeDirectories(_ path: String) throws {
     if isDirectory(path) { return }

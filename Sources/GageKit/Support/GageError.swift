@@ -16,11 +16,13 @@ public enum GageError: Error, Sendable, Equatable, CustomStringConvertible {
   case gageFile(location: String, message: String)
   /// A process could not be started.
   case exec(String)
+  /// A libgit2 call failed; carries libgit2's message made readable.
+  case git(String)
 
   /// The message shown to the user.
   public var message: String {
     switch self {
-    case .invalidInput(let m), .invalidData(let m), .notFound(let m), .conflict(let m), .exec(let m):
+    case .invalidInput(let m), .invalidData(let m), .notFound(let m), .conflict(let m), .exec(let m), .git(let m):
       return m
     case .io(let path, let op, let errno):
       return "cannot \(op) \(path): \(String(cString: strerror(errno)))"
