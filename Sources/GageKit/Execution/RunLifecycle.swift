@@ -144,6 +144,15 @@ public enum RunLifecycle {
 
     try runHook(run, opdef: opdef, phase: .stageRuntime, env: env, output: output)
     try files.record(.runtime)
+    let runsDir = (run.runDir as NSString).deletingLastPathComponent
+    let depDigests = try DependencyStager.stage(run, opdef: opdef, projectDir: projectDir, runsDir: runsDir)
+    if !depDigests.isEmpty {
+      try log.log("Staged \(depDigests.count) dependency files (see depends.json)")
+      let mtimes = try RunDirScanner.modificationTimes(run.runDir)
+      for (path, digest) in depDigests {
+        if let m = mtimes[path] { copied[path] = (digest, m) }
+      }
+    }
     try runHook(run, opdef: opdef, phase: .stageDependencies, env: env, output: output)
     try files.record(.dependency)
 

@@ -22,6 +22,7 @@ public enum RunPlanner {
         "operation \"\(opdef.name)\" in \(gageFile.path) has no run command; add `exec = \"...\"` to it")
     }
     let config = try ConfigStage.validate(opdef: opdef, assignments: assignments, projectDir: gageFile.projectDir)
+    try DependencyStager.check(opdef: opdef, projectDir: gageFile.projectDir, runsDir: runsDir)
     let op = Operation(opdef: opdef, runsDir: runsDir, projectDir: gageFile.projectDir, config: config)
     return Plan(operation: op, gageFile: gageFile)
   }
