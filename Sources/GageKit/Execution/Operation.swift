@@ -70,11 +70,13 @@ public struct Operation: Sendable {
 /// Runs operations through the whole lifecycle.
 public enum Runner {
   /// Stages and runs `op` to the end; returns the finalized run and its exit code.
-  public static func run(_ op: Operation) throws -> (run: Run, exitCode: Int32) {
+  /// - Parameter scan: the project's source scan, when the caller already made it (to show
+  ///   totals or ask before staging); scanned anew otherwise.
+  public static func run(_ op: Operation, scan: SourceScan? = nil) throws -> (run: Run, exitCode: Int32) {
     SignalForwarder.install()
     let run = try initRun(op)
     let output = OutputOptions(echo: op.echo, stripProgress: op.opdef.progress == "tqdm")
-    if let code = try stageOrFinalize(run, op: op, output: output) {
+    if let code = try stageOrFinalize(run, op: op, scan: scan, output: output) {
       return (run, code)
     }
     let code = try start(run, operation: op, output: output)
@@ -83,10 +85,11 @@ public enum Runner {
 
   /// Stages `op` without starting it; the staged run can start later with `start(_:)`.
   /// When a staging phase fails, the run is finalized with that phase's exit code.
-  public static func stage(_ op: Operation) throws -> Run {
+  public static func stage(_ op: Operation, scan: SourceScan? = nil) throws -> Run {
     SignalForwarder.install()
     let run = try initRun(op)
-    _ = try stageOrFinalize(run, op: op, output: OutputOptions(echo: op.echo, stripProgress: op.opdef.progress == "tqdm"))
+    _ = try stageOrFinalize(
+      run, op: op, scan: scan, output: OutputOptions(echo: op.echo, stripProgress: op.opdef.progress == "tqdm"))
     return run
   }
 
@@ -141,9 +144,11 @@ public enum Runner {
   }
 
   /// Stages; on a failed phase or error finalizes the run and returns its exit code.
-  private static func stageOrFinalize(_ run: Run, op: Operation, output: OutputOptions) throws -> Int32? {
+  private static func stageOrFinalize(_ run: Run, op: Operation, scan: SourceScan?, output: OutputOptions) throws
+    -> Int32?
+  {
     do {
-      try RunLifecycle.stageRun(run, projectDir: op.projectDir, output: output)
+      try RunLifecycle.stageRun(run, projectDir: op.projectDir, scan: scan, output: output)
       let signal = SignalForwarder.received
       guard signal == 0 else {
         try? RunnerLog(run: run).log("Interrupted by signal \(signal) while staging")
