@@ -53,6 +53,7 @@ public enum RunLifecycle {
     }
     try FileIO.makeDirectories(run.runDir)
     try FileIO.write(opref.encoded, to: run.metaPath(MetaFile.opref), mode: FileIO.readOnlyMode)
+    RunIndex.noteChanged(run)
     return run
   }
 
@@ -161,6 +162,7 @@ public enum RunLifecycle {
     try FileIO.write(manifest.text, to: run.metaPath(MetaFile.manifest))
     try makeRunFilesReadOnly(run, manifest: manifest)
     try writeTimestamp(MetaFile.staged, run: run)
+    RunIndex.noteChanged(run)
   }
 
   // MARK: Exec
@@ -180,6 +182,7 @@ public enum RunLifecycle {
       throw GageError.conflict("run \(run.id) has already started; a run starts only once")
     }
     try log.log("Writing meta started")
+    RunIndex.noteChanged(run)
     try writeRunner(run)
     let env = try phaseEnvironment(run).merging(m.command.env) { _, op in op }
     return try PhaseRunner.run(
@@ -239,6 +242,7 @@ public enum RunLifecycle {
     try Seal.write(run: run, exitCode: code)
     try FileIO.write(String(code), to: run.metaPath(MetaFile.exit), mode: FileIO.readOnlyMode)
     try makeMetaReadOnly(run)
+    RunIndex.noteChanged(run)
   }
 
   // MARK: Helpers

@@ -38,7 +38,7 @@ public enum RunID {
 
   /// A log entry id: a UUID whose first 48 bits are epoch milliseconds, so names sort by time
   /// (the form Gage uses for `.user` attribute logs and `.move` markers).
-  public static func timeOrdered(millis: UInt64 = RunClock.nowMillis()) -> String {
+  public static func timeOrdered(millis: UInt64 = RunClock.monotonicMillis()) -> String {
     var bytes = [UInt8](repeating: 0, count: 16)
     for i in 0..<6 { bytes[i] = UInt8((millis >> (8 * (5 - UInt64(i)))) & 0xFF) }
     var rng = SystemRandomNumberGenerator()
