@@ -1,3 +1,5 @@
+import Foundation
+
 /// The runs of one container of a runs dir, newest first, optionally filtered by a
 /// `--where` expression: what `gage runs` shows and what run specs index into.
 public struct RunListing {
@@ -30,6 +32,17 @@ public struct RunListing {
 
   /// How many runs are listed.
   public var count: Int { keys.count }
+
+  /// "there are 4 runs", "there is 1 deleted run", "there are no runs in archive "x"".
+  public var countPhrase: String {
+    switch count {
+    case 0: return "there are no \(noun)"
+    case 1:
+      let singular = noun.range(of: "runs").map { noun.replacingCharacters(in: $0, with: "run") } ?? noun
+      return "there is 1 \(singular)"
+    default: return "there are \(count) \(noun)"
+    }
+  }
 
   /// The run at 0-based `position`.
   public func record(at position: Int) -> RunRecord? {

@@ -80,8 +80,12 @@ public struct RunRecord: Sendable {
   }
 
   /// Reads the record of the run with id `id`, kept in `form`, from its files.
-  public static func read(id: String, form: MetaForm, files: RunFiles, runsDir: String) -> RunRecord {
-    read(run: form.run(id: id, runsDir: runsDir), form: form, files: files, runsDir: runsDir)
+  ///
+  /// - Parameter now: the time (epoch ns) stamps are judged racy against.
+  public static func read(
+    id: String, form: MetaForm, files: RunFiles, runsDir: String, now: Int64 = FileStamp.now()
+  ) -> RunRecord {
+    read(run: form.run(id: id, runsDir: runsDir), form: form, files: files, runsDir: runsDir, now: now)
   }
 
   /// Reads the record of `run`, wherever its files are.
@@ -92,13 +96,12 @@ public struct RunRecord: Sendable {
     if FileIO.exists(run.userDir) { files.insert(form.isRenamedDeleted ? .userDeleted : .user) }
     if FileIO.exists(run.moveDir) { files.insert(.move) }
     let runsDir = (run.runDir as NSString).deletingLastPathComponent
-    var record = read(run: run, form: form, files: files, runsDir: runsDir)
+    var record = read(run: run, form: form, files: files, runsDir: runsDir, now: FileStamp.now())
     if form.run(id: run.id, runsDir: runsDir) != run { record.explicitRun = run }
     return record
   }
 
-  private static func read(run: Run, form: MetaForm, files: RunFiles, runsDir: String) -> RunRecord {
-    let now = FileStamp.now()
+  private static func read(run: Run, form: MetaForm, files: RunFiles, runsDir: String, now: Int64) -> RunRecord {
     let id = run.id
     var stamps = Stamps()
     stamps.meta = FileStamp.of(run.metaDir, now: now)

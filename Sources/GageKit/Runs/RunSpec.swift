@@ -14,7 +14,7 @@ public enum RunSpec {
     guard !trimmed.isEmpty else { throw GageError.invalidInput("an empty run spec selects nothing") }
     if let index = Int(trimmed), trimmed.allSatisfy(\.isNumber) {
       guard index >= 1, index <= count else {
-        throw GageError.notFound("no run at index \(index): there \(count == 1 ? "is 1" : "are \(count)") \(listing.noun)")
+        throw GageError.notFound("no run at index \(index): \(listing.countPhrase)")
       }
       return [index - 1]
     }
@@ -29,7 +29,7 @@ public enum RunSpec {
         }
         let range = (start - 1)..<min(end, count)
         guard !range.isEmpty else {
-          throw GageError.notFound("no runs in \(spec): there \(count == 1 ? "is 1" : "are \(count)") \(listing.noun)")
+          throw GageError.notFound("no runs in \(spec): \(listing.countPhrase)")
         }
         return Array(range)
       }

@@ -5,66 +5,132 @@
 /// containers come from the index, where they cannot be stale (the time a run is sorted
 /// by is written once; a run without a `.move` dir is active; a `.move` dir is checked
 /// when there is one). When the runs dir itself has not changed since the index was
-/// written (its stamp), the dir is not even read.
+/// written (its stamp), the dir is not even read. Index lines are decoded only for the
+/// records asked for.
 public final class RunCatalog {
   /// The runs dir.
   public let runsDir: String
   private let index: RunIndex
-  private var records: [RunKey: RunRecord] = [:]
+  private var slots: [RunKey: Slot] = [:]
   private var checked = Set<RunKey>()
   private var dirty = false
   private var dirStamp: UInt64 = FileStamp.absent
   private var changedSize = 0
+  private var stored: [UInt8] = []
   private let now: Int64
 
+  /// A run as the catalog holds it: still a line of the stored index, or a record.
+  private enum Slot {
+    case line(RunIndexFormat.Line)
+    case record(RunRecord)
+
+    var sortTime: Int64 {
+      switch self {
+      case .line(let l): return l.sortTime
+      case .record(let r): return r.sortTime
+      }
+    }
+
+    /// The container; a line is only left undecoded for a run without `.move` markers.
+    var container: String {
+      switch self {
+      case .line(let l): return l.form.isRenamedDeleted ? RunMoves.trash : RunMoves.active
+      case .record(let r): return r.container
+      }
+    }
+  }
+
   /// The catalog of `runsDir` (empty when it does not exist).
-  public init(runsDir: String) {
+  public convenience init(runsDir: String) {
+    self.init(runsDir: runsDir, now: FileStamp.now())
+  }
+
+  /// The catalog of `runsDir`, judging stamps racy against `now` (epoch ns; tests pass a
+  /// later time to see the index used as it is once files have settled).
+  init(runsDir: String, now: Int64) {
     self.runsDir = runsDir
     index = RunIndex(runsDir: runsDir)
-    now = FileStamp.now()
+    self.now = now
     dirStamp = FileStamp.of(runsDir, now: now)
     guard dirStamp != FileStamp.absent else { return }
     let loaded = index.load()
     let changed = index.changed()
     changedSize = changed.size
     if changed.size > 0 { dirty = true }
+    stored = loaded?.bytes ?? []
+    var lines: [RunKey: RunIndexFormat.Line] = [:]
+    lines.reserveCapacity(loaded?.lines.count ?? 0)
+    for line in loaded?.lines ?? [] { lines[line.key] = line }
 
-    let filesByKey: [RunKey: RunFiles]
     if let loaded, loaded.dirStamp == dirStamp, dirStamp != FileStamp.racy {
-      filesByKey = loaded.records.mapValues(\.files)
-    } else {
-      filesByKey = RunsDirScan.scan(runsDir)
-      if dirStamp != FileStamp.racy { dirty = true }
-    }
-    let stored = loaded?.records ?? [:]
-    for (key, files) in filesByKey {
-      guard let form = files.metaForm else { continue }
-      if var record = stored[key], record.form == form, !changed.keys.contains(key) {
-        record.files = files
-        if !files.contains(.move) { record.container = form.isRenamedDeleted ? RunMoves.trash : RunMoves.active }
-        records[key] = record
-      } else {
-        read(key, form: form, files: files)
+      slots.reserveCapacity(lines.count)
+      for (key, line) in lines {
+        if changed.keys.contains(key) {
+          read(key, form: line.form, files: line.files)
+        } else {
+          slots[key] = .line(line)
+        }
       }
+    } else {
+      if dirStamp != FileStamp.racy { dirty = true }
+      let scanned = RunsDirScan.scan(runsDir)
+      slots.reserveCapacity(scanned.count)
+      for (key, files) in scanned {
+        guard let form = files.metaForm else { continue }
+        if var line = lines[key], line.form == form, !changed.keys.contains(key) {
+          if line.files == files {
+            slots[key] = .line(line)
+          } else if line.settled {
+            // Its line would carry the old files: keep it as a record, written anew.
+            line.files = files
+            slots[key] = decode(line).map(Slot.record) ?? .line(line)
+            dirty = true
+          } else {
+            read(key, form: form, files: files)
+          }
+        } else {
+          read(key, form: form, files: files)
+        }
+      }
+      if lines.keys.contains(where: { slots[$0] == nil }) { dirty = true }
     }
-    if stored.count != records.count || stored.keys.contains(where: { records[$0] == nil }) { dirty = true }
-    // Unsettled records (running runs, damaged meta) and runs that were moved are checked
-    // now: their order or container may have changed.
-    for (key, record) in records where !record.isSettled || record.files.contains(.move) {
-      check(key)
+    // Runs that were moved, unfinished runs and damaged ones are checked now: their
+    // container or order may have changed.
+    var toCheck: [RunKey] = []
+    for (key, slot) in slots {
+      if case .line(let line) = slot, line.files.contains(.move) || !line.settled { toCheck.append(key) }
     }
+    for key in toCheck { check(key) }
+  }
+
+  private func decode(_ line: RunIndexFormat.Line) -> RunRecord? {
+    guard var record = RunIndexFormat.record(line, in: stored, runsDir: runsDir) else { return nil }
+    record.files = line.files
+    if !line.files.contains(.move) { record.container = line.form.isRenamedDeleted ? RunMoves.trash : RunMoves.active }
+    return record
   }
 
   private func read(_ key: RunKey, form: MetaForm, files: RunFiles) {
-    let record = RunRecord.read(id: key.id, form: form, files: files, runsDir: runsDir)
-    records[key] = record
+    let record = RunRecord.read(id: key.id, form: form, files: files, runsDir: runsDir, now: now)
+    slots[key] = .record(record)
     checked.insert(key)
-    if record.isSettled || record.stamps.meta == FileStamp.racy { dirty = true }
+    dirty = true
   }
 
   /// Checks the record of `key` against its files, reading it again when they changed.
   private func check(_ key: RunKey) {
-    guard !checked.contains(key), let record = records[key] else { return }
+    guard !checked.contains(key), let slot = slots[key] else { return }
+    let record: RunRecord
+    switch slot {
+    case .record(let r): record = r
+    case .line(let line):
+      guard let decoded = decode(line) else {
+        read(key, form: line.form, files: line.files)
+        return
+      }
+      record = decoded
+      slots[key] = .record(decoded)
+    }
     checked.insert(key)
     guard record.isSettled else {
       read(key, form: record.form, files: record.files)
@@ -86,7 +152,8 @@ public final class RunCatalog {
   /// The record of `key`, checked.
   public func record(_ key: RunKey) -> RunRecord? {
     check(key)
-    return records[key]
+    if case .record(let r) = slots[key] { return r }
+    return nil
   }
 
   /// The record of the run with id `id`, checked.
@@ -98,9 +165,9 @@ public final class RunCatalog {
   /// not checked here (see the type's note); ask `record(_:)` for each one shown.
   public func keys(in container: String?) -> [RunKey] {
     var found: [(Int64, RunKey)] = []
-    found.reserveCapacity(records.count)
-    for (key, record) in records where container == nil || record.container == container {
-      found.append((record.sortTime, key))
+    found.reserveCapacity(slots.count)
+    for (key, slot) in slots where container == nil || slot.container == container {
+      found.append((slot.sortTime, key))
     }
     found.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
     return found.map(\.1)
@@ -109,16 +176,28 @@ public final class RunCatalog {
   /// How many runs each container holds.
   public func counts() -> [String: Int] {
     var result: [String: Int] = [:]
-    for record in records.values { result[record.container, default: 0] += 1 }
+    for slot in slots.values { result[slot.container, default: 0] += 1 }
     return result
   }
 
   /// Writes the index back when this catalog learned something (a new, changed or removed
-  /// run). Called once a command has what it needs.
+  /// run). Lines of records that were not decoded are copied as they were.
   public func save() {
     guard dirty else { return }
     dirty = false
-    index.save(Array(records.values), dirStamp: dirStamp, changedSize: changedSize)
+    var text = RunIndexFormat.header(dirStamp: dirStamp)
+    text.reserveCapacity(stored.count + 4096)
+    for key in slots.keys.sorted() {
+      switch slots[key] {
+      case .line(let line):
+        text.append(contentsOf: stored[line.range])
+        text.append(0x0A)
+      case .record(let record):
+        text.append(contentsOf: RunIndexFormat.line(record))
+      case .none: continue
+      }
+    }
+    index.save(text, changedSize: changedSize)
   }
 
   deinit {

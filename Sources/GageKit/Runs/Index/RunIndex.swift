@@ -37,10 +37,10 @@ public struct RunIndex: Sendable {
     try? FileIO.append(run.id + "\n", to: index.changedPath)
   }
 
-  /// The stored records and the runs dir stamp they were written with, or nil.
-  func load() -> (dirStamp: UInt64, records: [RunKey: RunRecord])? {
-    guard let bytes = try? FileIO.readBytes(recordsPath) else { return nil }
-    return RunIndexFormat.decode(bytes, runsDir: runsDir)
+  /// The stored index: its bytes, the runs dir stamp it was written with, and its lines.
+  func load() -> (bytes: [UInt8], dirStamp: UInt64, lines: [RunIndexFormat.Line])? {
+    guard let bytes = try? FileIO.readBytes(recordsPath), let parsed = RunIndexFormat.lines(bytes) else { return nil }
+    return (bytes, parsed.dirStamp, parsed.lines)
   }
 
   /// The ids noted as changed, and the size of the file they were read from.
@@ -55,13 +55,13 @@ public struct RunIndex: Sendable {
     return (keys, bytes.count)
   }
 
-  /// Writes `records`; then drops the changed-ids file when it is still the one read
-  /// (`changedSize` bytes). Failures are ignored: a runs dir may be read-only.
-  func save(_ records: [RunRecord], dirStamp: UInt64, changedSize: Int) {
+  /// Writes the index `text`; then drops the changed-ids file when it is still the one
+  /// read (`changedSize` bytes). Failures are ignored: a runs dir may be read-only.
+  func save(_ text: [UInt8], changedSize: Int) {
     do {
       try FileIO.makeDirectories(dir)
       let temp = FileIO.join(dir, ".runs.\(getpid()).\(RunClock.nowMicros()).tmp")
-      try FileIO.write(RunIndexFormat.encode(records, dirStamp: dirStamp), to: temp)
+      try FileIO.write(text, to: temp)
       if rename(temp, recordsPath) != 0 {
         try? FileIO.removeFile(temp)
         return
