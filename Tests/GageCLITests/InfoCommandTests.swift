@@ -71,10 +71,7 @@ struct InfoCommandTests {
   }
 
   @Test(
-    "gage operations prints the same list every time",
-    .disabled(
-      "bug: gage operations order changes between invocations (GageFile.operations comes from a Dictionary and is not sorted)"
-    ))
+    "gage operations prints the same list every time")
   func operationsStableOrder() throws {
     let project = try TestProject(operations: [
       "train": .object(["exec": .string("echo 1")]),

@@ -169,8 +169,7 @@ struct RunCommandTests {
   }
 
   @Test(
-    "The operation's env is added to the run's environment and recorded in proc/env.json",
-    .disabled("needs the Gage file parser"))
+    "The operation's env is added to the run's environment and recorded in proc/env.json")
   func operationEnv() throws {
     let project = try TestProject(operations: [
       "env": .object([
@@ -406,9 +405,6 @@ struct RunCommandTests {
 
   @Test(
     "A signal ends the run even when gage was started with it blocked (as from a thread that blocks signals)",
-    .disabled(
-      "bug: SignalForwarder.install does not unblock SIGINT/SIGTERM; an inherited blocked mask makes gage ignore them"
-    ),
     arguments: [SIGTERM, SIGINT])
   func signalWithInheritedBlockedMask(signal: Int32) throws {
     let project = try TestProject(operations: ["sleep": .object(["exec": .string("sleep 30")])])

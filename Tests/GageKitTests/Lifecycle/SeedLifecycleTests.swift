@@ -117,7 +117,8 @@ struct StartingAStagedRunTests {
 
     // JSON meta.
     #expect(try JSONValue.read(path: run.metaPath(MetaFile.opdef)) == Self.seedOpDef.raw)
-    #expect(try JSONValue.read(path: run.metaPath(MetaFile.config)) == .object([:]))
+    // SPEC §5: config.json holds every configurable key (`config = "say.py"`) with its value.
+    #expect(try JSONValue.read(path: run.metaPath(MetaFile.config)) == .object(["msg": .string("Hi there")]))
     #expect(
       try JSONValue.read(path: run.metaPath(MetaFile.cmd))
         == .array([.string(HostTools.python), .string("say.py")]))
@@ -140,7 +141,7 @@ struct StartingAStagedRunTests {
   }
 
   @Test(
-    "Run with config: msg='Ho there' patches the staged say.py", .disabled("needs config patching"))
+    "Run with config: msg='Ho there' patches the staged say.py")
   func runWithConfig() throws {
     let (tmp, project, runsDir) = try Self.sampleProject()
     defer { tmp.remove() }
@@ -174,8 +175,7 @@ struct StartingAStagedRunTests {
   }
 
   @Test(
-    "Run without config records every configurable key with its value",
-    .disabled("needs config patching"))
+    "Run without config records every configurable key with its value")
   func configJSONListsConfigurableKeys() throws {
     let (tmp, project, runsDir) = try Self.sampleProject()
     defer { tmp.remove() }
@@ -241,7 +241,7 @@ struct StartingAStagedRunTests {
     #expect(try readFile(made.metaPath(MetaFile.manifest)) == Seed.manifestLine)
   }
 
-  @Test("Seed 002 with config: msg='Ho there' prints Ho there", .disabled("needs config patching"))
+  @Test("Seed 002 with config: msg='Ho there' prints Ho there")
   func plainStringExecWithConfig() throws {
     let (tmp, project, runsDir) = try Self.sampleProject()
     defer { tmp.remove() }

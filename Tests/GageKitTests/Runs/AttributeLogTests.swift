@@ -35,10 +35,7 @@ struct AttributeLogTests {
   }
 
   @Test(
-    "Later entries win even when written within the same millisecond",
-    .disabled(
-      "bug: AttributeLog entries written in the same millisecond replay in random order (RunID.timeOrdered)"
-    ))
+    "Later entries win even when written within the same millisecond")
   func laterEntriesWinWhenFast() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }

@@ -57,10 +57,7 @@ struct FileIOTests {
   }
 
   @Test(
-    "removeTree removes files whose names are not valid UTF-8",
-    .disabled(
-      "bug: FileIO.removeTree rebuilds names with String(cString:), so a non-UTF-8 name cannot be removed"
-    ))
+    "removeTree removes files whose names are not valid UTF-8")
   func removeNonUTF8Names() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }
