@@ -127,7 +127,7 @@ struct GitIdentityTests {
     #expect(String(decoding: patch, as: UTF8.self).contains("GIT binary patch"))
 
     let clone = try GitIds.applyToClone(patch, repo: repo.path, commit: commit)
-    let tracked = Set(try Git.splitNUL(try Git.run(["ls-files", "-z"], in: repo.path)).map { String(decoding: $0, as: UTF8.self) })
+    let tracked = Set(Git.splitNUL(try Git.run(["ls-files", "-z"], in: repo.path)).map { String(decoding: $0, as: UTF8.self) })
     let stagedTracked = try staged.runFiles().filter { tracked.contains($0) }
     #expect(stagedTracked == ["a.py", "added.bin", "model.bin", "my file ü.txt", "no-newline.txt", "same.txt", "tool.sh"])
     for path in stagedTracked.sorted() {
