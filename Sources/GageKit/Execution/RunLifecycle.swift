@@ -219,6 +219,7 @@ public enum RunLifecycle {
       }
     }
     try FilesLog(run: run).record(.generated)
+    try sealUnnamable(run, log: log)
 
     try log.log("Finalizing run files (see manifest)")
     let staged = try Manifest.read(path: run.metaPath(MetaFile.manifest))
@@ -304,6 +305,18 @@ public enum RunLifecycle {
       entries.append(ManifestEntry(type: type, digest: digest, path: path))
     }
     return Manifest(entries: entries)
+  }
+
+  /// Files the run made whose names are not valid UTF-8 cannot be named in the manifest:
+  /// they are made read-only like every run file, and the runner log says so.
+  private static func sealUnnamable(_ run: Run, log: RunnerLog) throws {
+    try RunDirScanner.walk(run.runDir, prefix: "", invalid: { shown, raw in
+      try log.log("File \"\(shown)\" is not in the manifest: its name is not valid UTF-8")
+      var st = stat()
+      if RawPath.lstat(raw, &st) == 0, (st.st_mode & S_IFMT) != S_IFLNK {
+        _ = RawPath.call(raw) { chmod($0, st.st_mode & 0o7555) }
+      }
+    }) { _, _ in }
   }
 
   private static func makeRunFilesReadOnly(_ run: Run, manifest: Manifest) throws {

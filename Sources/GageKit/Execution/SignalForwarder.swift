@@ -25,6 +25,11 @@ public enum SignalForwarder {
     sigaction(SIGHUP, &action, nil)
     // A closed output pipe must not kill the runner mid-run; children get the default back.
     signal(SIGPIPE, SIG_IGN)
+    // A mask inherited from the parent must not make the runner deaf to Ctrl-C and SIGTERM.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
   }
 
   /// Sets the process group that receives forwarded signals (0: none).

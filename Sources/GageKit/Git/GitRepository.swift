@@ -70,7 +70,13 @@ public final class GitRepository {
     _ = Libgit2.ready
     var repo: OpaquePointer?
     let rc = git_repository_open_ext(&repo, path, 0, nil)
-    if rc == GIT_ENOTFOUND.rawValue { return nil }
+    if rc == GIT_ENOTFOUND.rawValue {
+      // libgit2 reports an untrusted repository (owned by another user) as not found, with
+      // a message about `safe.directory`: that is not "outside git".
+      let error = Libgit2.error(rc, "git_repository_open_ext", path: path)
+      if error.message.contains("belongs to another user") { throw error }
+      return nil
+    }
     try Libgit2.check(rc, "git_repository_open_ext", path: path)
     guard let repo else { return nil }
     guard git_repository_is_bare(repo) == 0, let wd = git_repository_workdir(repo) else {
@@ -181,7 +187,10 @@ public final class GitRepository {
       GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_INCLUDE_IGNORED.rawValue | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
       | GIT_STATUS_OPT_INCLUDE_UNREADABLE.rawValue
     var list: OpaquePointer?
-    let rc: Int32 = withStringArray(prefix.isEmpty ? [] : [prefix + "/"]) { array in
+    // libgit2 reads a pathspec as a pattern and has no literal form that still matches a
+    // dir's contents: a prefix with glob characters is filtered here instead.
+    let literal = !prefix.contains { "*?[]\\".contains($0) }
+    let rc: Int32 = withStringArray(prefix.isEmpty || !literal ? [] : [prefix + "/"]) { array in
       opts.pathspec = array
       return git_status_list_new(&list, handle, &opts)
     }
@@ -189,6 +198,7 @@ public final class GitRepository {
     guard let list else { return [] }
     defer { git_status_list_free(list) }
     var result: [(String, GitStatus)] = []
+    let dirPrefix = prefix.isEmpty ? "" : prefix + "/"
     let n = git_status_list_entrycount(list)
     result.reserveCapacity(n)
     for i in 0..<n {
@@ -197,7 +207,9 @@ public final class GitRepository {
       guard let delta else { continue }
       let file = delta.pointee.new_file.path ?? delta.pointee.old_file.path
       guard let file else { continue }
-      result.append((gitPathString(file), GitStatus(rawValue: entry.pointee.status.rawValue)))
+      let path = gitPathString(file)
+      guard dirPrefix.isEmpty || path.hasPrefix(dirPrefix) else { continue }
+      result.append((path, GitStatus(rawValue: entry.pointee.status.rawValue)))
     }
     return result
   }
@@ -288,13 +300,13 @@ func withStringArray<T>(_ strings: [String], _ body: (git_strarray) throws -> T)
 }
 
 /// A path from libgit2: its UTF-8 text, or, when the bytes are not valid UTF-8, a form with
-/// each invalid byte shown as `\xNN` and a leading NUL marker so callers can tell and
+/// each invalid byte shown as `\xNN` and a trailing NUL marker so callers can tell and
 /// exclude it (such a name is never staged).
 func gitPathString(_ cstr: UnsafePointer<CChar>) -> String {
   let bytes = UnsafeRawPointer(cstr).assumingMemoryBound(to: UInt8.self)
   let buffer = UnsafeBufferPointer(start: bytes, count: strlen(cstr))
   if let s = String(validating: buffer, as: UTF8.self) { return s }
-  return GitPath.invalidMarker + buffer.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
+  return RawPath.display(Array(buffer)) + GitPath.invalidMarker
 }
 
 /// Marks paths whose names are not valid UTF-8.

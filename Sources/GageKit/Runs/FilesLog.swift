@@ -112,27 +112,30 @@ public enum RunDirScanner {
     return result
   }
 
-  /// Calls `body` with the relative path and `lstat` of every file and link under `dir`.
-  public static func walk(_ dir: String, prefix: String, _ body: (String, stat) throws -> Void) throws {
-    guard let handle = opendir(dir) else {
-      if errno == ENOENT { return }
-      throw GageError.io(path: dir, operation: "open directory", errno: errno)
+  /// Calls `body` with the relative path and `lstat` of every file and link under `dir`;
+  /// entries whose names are not valid UTF-8 go to `invalid` (relative display form, raw
+  /// absolute path) instead, since no manifest line can name them.
+  public static func walk(
+    _ dir: String, prefix: String, invalid: ((String, [UInt8]) throws -> Void)? = nil,
+    _ body: (String, stat) throws -> Void
+  ) throws {
+    let entries: [DirectoryListing.Entry]
+    do {
+      entries = try DirectoryListing.entries(dir)
+    } catch GageError.io(_, _, let code) where code == ENOENT {
+      return
     }
-    var names: [String] = []
-    while let entry = readdir(handle) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        raw.baseAddress.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
+    for entry in entries {
+      let rel = prefix.isEmpty ? entry.display : prefix + "/" + entry.display
+      guard let name = entry.name else {
+        try invalid?(rel, Array(dir.utf8) + [0x2F] + entry.raw)
+        continue
       }
-      if name != "." && name != ".." && !name.isEmpty { names.append(name) }
-    }
-    closedir(handle)
-    for name in names.sorted() {
       let full = dir + "/" + name
-      let rel = prefix.isEmpty ? name : prefix + "/" + name
       var st = stat()
       guard lstat(full, &st) == 0 else { continue }
       switch st.st_mode & S_IFMT {
-      case S_IFDIR: try walk(full, prefix: rel, body)
+      case S_IFDIR: try walk(full, prefix: rel, invalid: invalid, body)
       case S_IFREG, S_IFLNK: try body(rel, st)
       default: continue
       }

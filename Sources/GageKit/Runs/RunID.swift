@@ -36,18 +36,47 @@ public enum RunID {
     return word(UInt16(value >> 16)) + "-" + word(UInt16(value & 0xFFFF))
   }
 
-  /// A log entry id: a UUID whose first 48 bits are epoch milliseconds, so names sort by time
-  /// (the form Gage uses for `.user` attribute logs and `.move` markers).
-  public static func timeOrdered(millis: UInt64 = RunClock.monotonicMillis()) -> String {
+  /// A log entry id: a UUID whose first 48 bits are epoch milliseconds and whose next 12
+  /// bits count up within a millisecond, so names sort by time even for entries written in
+  /// the same millisecond by one process (the form Gage uses for `.user` attribute logs and
+  /// `.move` markers).
+  public static func timeOrdered(millis: UInt64 = RunClock.nowMillis()) -> String {
+    let (ms, sequence) = OrderedStamp.next(millis)
     var bytes = [UInt8](repeating: 0, count: 16)
-    for i in 0..<6 { bytes[i] = UInt8((millis >> (8 * (5 - UInt64(i)))) & 0xFF) }
+    for i in 0..<6 { bytes[i] = UInt8((ms >> (8 * (5 - UInt64(i)))) & 0xFF) }
     var rng = SystemRandomNumberGenerator()
-    for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-    bytes[6] = (bytes[6] & 0x0F) | 0x40
+    for i in 8..<16 { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+    bytes[6] = 0x40 | UInt8((sequence >> 8) & 0x0F)
+    bytes[7] = UInt8(sequence & 0xFF)
     bytes[8] = (bytes[8] & 0x3F) | 0x80
     let hex = bytes.map { String(format: "%02x", $0) }.joined()
     let h = Array(hex)
     return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-"
       + String(h[16..<20]) + "-" + String(h[20..<32])
+  }
+}
+
+/// Strictly increasing (milliseconds, sequence) pairs within this process.
+private enum OrderedStamp {
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var lastMillis: UInt64 = 0
+  nonisolated(unsafe) private static var lastSequence: UInt16 = 0
+
+  static func next(_ millis: UInt64) -> (UInt64, UInt16) {
+    lock.lock()
+    defer { lock.unlock() }
+    if millis > lastMillis {
+      lastMillis = millis
+      lastSequence = 0
+    } else if millis < lastMillis {
+      // An explicit earlier time (or a clock set back): keep it, outside the sequence.
+      return (millis, 0)
+    } else if lastSequence < 0xFFF {
+      lastSequence += 1
+    } else {
+      lastMillis += 1
+      lastSequence = 0
+    }
+    return (lastMillis, lastSequence)
   }
 }

@@ -46,6 +46,8 @@ public struct RunnerIdentity: Sendable, Equatable {
   public var isAliveHere: Bool {
     guard host == RunnerIdentity.hostName() else { return false }
     guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+    // A killed runner that nobody reaped yet (a zombie) is dead.
+    if RunnerIdentity.processState(pid) == "Z" { return false }
     if let startTime, let now = RunnerIdentity.processStartTime(pid) { return now == startTime }
     return true
   }
@@ -55,6 +57,14 @@ public struct RunnerIdentity: Sendable, Equatable {
     var buf = [CChar](repeating: 0, count: 256)
     guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
     return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// The state letter of a process (`R`, `S`, `Z`...), from `/proc/<pid>/stat`.
+  static func processState(_ pid: Int32) -> Character? {
+    guard let text = FileIO.readTextIfPresent("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else {
+      return nil
+    }
+    return text[text.index(after: close)...].split(separator: " ").first?.first
   }
 
   /// The start time of a process, from `/proc/<pid>/stat`.

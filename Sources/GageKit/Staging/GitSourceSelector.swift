@@ -56,6 +56,48 @@ final class GitSourceSelector {
     return selection
   }
 
+  private var excludedDirs = Set<String>()
+
+  /// The nearest parent dir of `path` that a `dir` rule excludes, with the reason.
+  private func excludedAncestor(_ path: String) -> (String, String)? {
+    guard rules.rules.contains(where: \.isDirRule) else { return nil }
+    var parts = path.split(separator: "/").map(String.init)
+    parts.removeLast()
+    var dir = ""
+    for part in parts {
+      dir = dir.isEmpty ? part : dir + "/" + part
+      if let reason = rules.excludesDirectory(dir) { return (dir, reason) }
+    }
+    return nil
+  }
+
+  /// Git's status does not list the other files of an ignored dir that holds a tracked
+  /// (force-added) file; they are reported here, so nothing is left out silently.
+  private func reportIgnoredBesideTracked(
+    repo: GitRepository, candidates: [(run: String, repo: String, entry: GitIndexEntry?)],
+    runPath: (String) -> String, selection: inout SourceSelection
+  ) throws {
+    var trackedDirs = Set<String>()
+    var tracked = Set<String>()
+    for c in candidates where c.entry != nil {
+      tracked.insert(c.repo)
+      var dir = (c.repo as NSString).deletingLastPathComponent
+      while !dir.isEmpty && trackedDirs.insert(dir).inserted {
+        dir = (dir as NSString).deletingLastPathComponent
+      }
+    }
+    for dir in trackedDirs.sorted() where try repo.isIgnored(dir + "/") {
+      guard let entries = try? DirectoryListing.entries(repo.workdir + "/" + dir) else { continue }
+      for entry in entries {
+        guard let name = entry.name else { continue }
+        let path = dir + "/" + name
+        if tracked.contains(path) || trackedDirs.contains(path) || name == ".git" { continue }
+        let isDir = FileIO.isDirectoryNoFollow(repo.workdir + "/" + path)
+        selection.excluded.append(ExcludedPath(path: runPath(path) + (isDir ? "/" : ""), reason: "ignored by git"))
+      }
+    }
+  }
+
   /// Walks an untracked dir (git lists it as one entry): its files not ignored become
   /// candidates, nested repositories are expanded later, the runs dir is never entered.
   private func walkUntracked(
@@ -124,6 +166,7 @@ final class GitSourceSelector {
       }
       statusByPath[path] = status
     }
+    try reportIgnoredBesideTracked(repo: repo, candidates: candidates, runPath: runPath, selection: &selection)
     if top {
       for (path, commit) in try repo.submodules() where repoPrefix.isEmpty || path.hasPrefix(repoPrefix + "/") {
         nestedCommits[runPath(path)] = commit
@@ -131,8 +174,14 @@ final class GitSourceSelector {
     }
 
     for c in candidates {
-      if c.run.hasPrefix(GitPath.invalidMarker) || c.run.contains("/" + GitPath.invalidMarker) {
-        selection.excluded.append(ExcludedPath(path: c.run.replacingOccurrences(of: GitPath.invalidMarker, with: ""), reason: "name is not valid UTF-8"))
+      if c.run.hasSuffix(GitPath.invalidMarker) {
+        selection.excluded.append(ExcludedPath(path: String(c.run.dropLast()), reason: "name is not valid UTF-8"))
+        continue
+      }
+      if let (dir, reason) = excludedAncestor(c.run) {
+        if excludedDirs.insert(dir).inserted {
+          selection.excluded.append(ExcludedPath(path: dir + "/", reason: reason))
+        }
         continue
       }
       let full = repo.workdir + "/" + c.repo

@@ -10,7 +10,7 @@ import Foundation
 /// assignment, the one the rest of the module sees.
 ///
 /// Applying values rewrites only the literals' text; everything else stays byte for byte.
-public struct PythonConfigFile: Sendable, Equatable {
+public struct PythonConfigFile: ConfigDocument, Equatable {
   /// One module-level assignment of a literal.
   public struct Assignment: Sendable, Equatable {
     /// The variable name.
@@ -60,18 +60,10 @@ public struct PythonConfigFile: Sendable, Equatable {
     if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
       throw GageError.invalidInput("there is no module-level assignment of \"\(unknown)\" to a literal")
     }
-    let src = Array(text.utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(src.count)
-    var position = 0
-    for assignment in assignments {
-      guard let value = values[assignment.name] else { continue }
-      out += src[position..<assignment.range.lowerBound]
-      out += Array(PythonLiteral.render(value, quote: assignment.quote).utf8)
-      position = assignment.range.upperBound
+    let replacements = assignments.compactMap { assignment in
+      values[assignment.name].map { (range: assignment.range, text: PythonLiteral.render($0, quote: assignment.quote)) }
     }
-    out += src[position...]
-    return String(decoding: out, as: UTF8.self)
+    return ConfigText.replacing(replacements, in: text)
   }
 
   /// The assignment a logical line holds, if it is `name = literal [# comment]`.

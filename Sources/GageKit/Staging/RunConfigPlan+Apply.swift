@@ -49,12 +49,14 @@ extension RunConfigPlan {
     for (file, changes) in changesByFile.sorted(by: { $0.key < $1.key }) {
       let path = FileIO.join(stagedDir, file)
       let mode = try Self.regularFileMode(path, file: file, stagedDir: stagedDir)
-      guard let config = try Self.readPythonConfig(path) else {
-        throw GageError.invalidData("config file \(path) is not UTF-8 text")
+      guard let format = ConfigFileFormat(path: file),
+        let config = try Self.readDocument(path, file: file, format: format)
+      else {
+        throw GageError.invalidData("config file \(path) is not UTF-8 text in a config format")
       }
       let assigned = config.values
       if let missing = changes.keys.sorted().first(where: { assigned[$0] == nil }) {
-        throw GageError.invalidData("config file \(path) no longer assigns a literal to \(missing)")
+        throw GageError.invalidData("config file \(path) no longer has the config key \(missing)")
       }
       let patched = try config.applying(changes)
       if patched != config.text { rewrites.append((file, path, mode, config.text, patched)) }

@@ -12,7 +12,8 @@ public struct RunConfigPlan: Sendable, Equatable {
     public var name: String
     /// The file holding the key, relative to the resolved directory.
     public var file: String
-    /// The key's name in the file (the Python variable).
+    /// The key's name in the file (the Python variable, or the dotted path of a JSON,
+    /// YAML or TOML value).
     public var fileKey: String
     /// The value in the file.
     public var defaultValue: ConfigValue
@@ -55,9 +56,12 @@ public struct RunConfigPlan: Sendable, Equatable {
   ///
   /// Each spec's file globs (`*`, `?`, `[...]`, `**`) are expanded relative to the
   /// directory, `#key` patterns select keys (all keys by default) and `-` entries exclude
-  /// files or keys. Keys are named by their variable, then the spec's `rename`,
-  /// `strip-prefix` and `prefix`. When two files define the same key, the first spec and
-  /// file win. Only Python (`.py`) files are read; other files are skipped with a note.
+  /// files or keys. Keys are named by their variable (Python) or dotted path (JSON, YAML,
+  /// TOML: `model.lr`), then the spec's `rename`, `strip-prefix` and `prefix`. When two
+  /// files define the same key, the first spec and file win. Files of other types, and
+  /// keys a file has but cannot configure (array items, block scalars...), are noted.
+  /// A config file that does not parse is a `GageError.invalidInput` naming the file,
+  /// line and column.
   public static func resolve(specs: [ConfigSpec], in directory: String, operation: String? = nil) throws
     -> RunConfigPlan
   {
@@ -71,11 +75,11 @@ public struct RunConfigPlan: Sendable, Equatable {
       let naming = try ConfigKeyNaming(spec: spec)
       let paths = try spec.keys.map(ConfigPath.init(parsing:))
       for file in try selectFiles(paths, in: directory, notes: &notes) {
-        guard file.hasSuffix(".py") else {
-          notes.add("config file \(file) is skipped: only Python (.py) config files are supported so far")
+        guard let format = ConfigFileFormat(path: file) else {
+          notes.add("config file \(file) is skipped: only Python, JSON, YAML and TOML config files are supported")
           continue
         }
-        guard let config = try readPythonConfig(FileIO.join(directory, file)) else {
+        guard let config = try readDocument(FileIO.join(directory, file), file: file, format: format) else {
           notes.add("config file \(file) is skipped: it is not UTF-8 text")
           continue
         }
@@ -90,6 +94,13 @@ public struct RunConfigPlan: Sendable, Equatable {
           fileOfKey[name] = file
           keys.append(Key(name: name, file: file, fileKey: fileKey, defaultValue: value))
         }
+        for skipped in config.skipped {
+          if skipped.name.isEmpty {
+            notes.add("config file \(file) has no config keys: \(skipped.reason)")
+          } else if isSelected(skipped.name, of: file, by: paths) {
+            notes.add("config key \(skipped.name) in \(file) is skipped: \(skipped.reason)")
+          }
+        }
       }
     }
     return RunConfigPlan(keys: keys, notes: notes.items, operation: operation)
@@ -101,7 +112,7 @@ public struct RunConfigPlan: Sendable, Equatable {
   {
     var files: [String] = []
     var seen: Set<String> = []
-    for path in paths where !path.excludesFile && !path.excludesKeys {
+    for path in paths where !path.isExclusion {
       guard let pattern = path.filePattern else { continue }
       let matched = try ConfigFileFinder.find(pattern, in: directory)
       if matched.isEmpty { notes.add("config path \(pattern) matches no file") }
@@ -114,15 +125,17 @@ public struct RunConfigPlan: Sendable, Equatable {
   /// Whether an including entry that applies to `file` selects the key and no excluding one removes it.
   private static func isSelected(_ key: String, of file: String, by paths: [ConfigPath]) -> Bool {
     let applicable = paths.filter { !$0.excludesFile && $0.applies(to: file) }
-    let included = applicable.contains { !$0.excludesKeys && $0.matchesKey(key) }
-    let excluded = applicable.contains { $0.excludesKeys && $0.matchesKey(key) }
+    let included = applicable.contains { $0.matchesKey(key) }
+    let excluded = applicable.contains { $0.excludesKey(key) }
     return included && !excluded
   }
 
-  /// The config of a Python file, or nil when its bytes are not UTF-8.
-  static func readPythonConfig(_ path: String) throws -> PythonConfigFile? {
+  /// The config of a file in `format` (`file` names it in errors), or nil when its bytes
+  /// are not UTF-8. A file that does not parse is a `GageError.invalidInput` naming the
+  /// file, line and column.
+  static func readDocument(_ path: String, file: String, format: ConfigFileFormat) throws -> (any ConfigDocument)? {
     guard let text = try readUTF8(path) else { return nil }
-    return PythonConfigFile(text: text)
+    return try format.read(text, file: file)
   }
 
   /// A file's text, or nil when its bytes are not UTF-8 (rewriting it would change them).

@@ -49,7 +49,7 @@ enum SourceIdentity {
       if let oid = GitOID(hex: commit) { treeEntries.append(GitTreeHasher.Entry(path: path, mode: 0o160000, oid: oid)) }
     }
 
-    let patch = try repo.diffAgainstHead(paths: (changedTracked + selector.deletedTracked).sorted())
+    let patch = meaningfulSections(try repo.diffAgainstHead(paths: (changedTracked + selector.deletedTracked).sorted()))
     let dirty = !patch.isEmpty || !untracked.isEmpty || (head.unborn && !selection.files.isEmpty)
     let json = JSONValue.object([
       "vcs": .string("git"),
@@ -66,6 +66,26 @@ enum SourceIdentity {
     ])
     return (json, patch)
   }
+}
+
+/// Drops the file sections of a patch that hold only their `diff --git` line: libgit2 lists
+/// a file whose stat data changed but whose content (after filters) did not, and such a
+/// section is no difference (`git apply` would reject it).
+func meaningfulSections(_ patch: [UInt8]) -> [UInt8] {
+  guard !patch.isEmpty else { return patch }
+  let header = Array("diff --git ".utf8)
+  var sections: [ArraySlice<UInt8>] = []
+  var start = 0
+  var i = 0
+  while i < patch.count {
+    if i > start, patch[i - 1] == 0x0A, patch[i...].starts(with: header) {
+      sections.append(patch[start..<i])
+      start = i
+    }
+    i += 1
+  }
+  sections.append(patch[start..<patch.count])
+  return sections.filter { section in section.filter { $0 == 0x0A }.count > 1 }.flatMap { $0 }
 }
 
 extension GitOID {

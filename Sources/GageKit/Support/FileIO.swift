@@ -160,25 +160,24 @@ public enum FileIO {
     }
   }
 
-  /// Removes a directory tree (restoring write permission on the way).
+  /// Removes a directory tree (restoring write permission on the way). Names are handled
+  /// as raw bytes, so entries whose names are not valid UTF-8 go too.
   public static func removeTree(_ path: String) throws {
+    try removeTree(raw: Array(path.utf8), shown: path)
+  }
+
+  private static func removeTree(raw: [UInt8], shown: String) throws {
     var st = stat()
-    guard lstat(path, &st) == 0 else { return }
+    guard RawPath.lstat(raw, &st) == 0 else { return }
     if (st.st_mode & S_IFMT) == S_IFDIR {
-      chmod(path, 0o755)
-      guard let dir = opendir(path) else { throw GageError.io(path: path, operation: "open directory", errno: errno) }
-      var names: [String] = []
-      while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-          raw.baseAddress.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
-        }
-        if name != "." && name != ".." { names.append(name) }
+      _ = RawPath.call(raw) { chmod($0, 0o755) }
+      let entries = try DirectoryListing.entries(raw: raw, shown: shown)
+      for entry in entries {
+        try removeTree(raw: raw + [0x2F] + entry.raw, shown: shown + "/" + entry.display)
       }
-      closedir(dir)
-      for name in names { try removeTree(path + "/" + name) }
-      if rmdir(path) != 0 { throw GageError.io(path: path, operation: "remove directory", errno: errno) }
-    } else {
-      try removeFile(path)
+      if RawPath.call(raw, { rmdir($0) }) != 0 { throw GageError.io(path: shown, operation: "remove directory", errno: errno) }
+    } else if RawPath.call(raw, { unlink($0) }) != 0, errno != ENOENT {
+      throw GageError.io(path: shown, operation: "remove", errno: errno)
     }
   }
 

@@ -8,17 +8,32 @@ public struct JSONParseError: Error, Sendable, Equatable {
   public var column: Int
 }
 
+/// A scalar of a JSON document with its path from the root and where its text is.
+struct JSONScalarSpan: Sendable, Equatable {
+  /// The object keys and array indexes leading to the scalar.
+  var path: SourcePath
+  /// The scalar's value.
+  var value: JSONValue
+  /// The scalar's text (a string with its quotes), in UTF-8 byte offsets.
+  var range: Range<Int>
+}
+
 /// A small strict JSON parser over UTF-8 bytes that reports positions, and optionally skips
-/// whole-line `//` comments (Gage files allow them).
+/// whole-line `//` comments (Gage files allow them) and records where each scalar is.
 struct JSONParser {
   private let bytes: [UInt8]
   private var pos = 0
   private let allowComments: Bool
+  private let recordsScalars: Bool
   private var depth = 0
+  private var path: SourcePath = []
+  /// Every scalar of the parsed document in source order, when `recordsScalars` is set.
+  private(set) var scalarSpans: [JSONScalarSpan] = []
 
-  init(_ bytes: [UInt8], allowComments: Bool) {
+  init(_ bytes: [UInt8], allowComments: Bool, recordsScalars: Bool = false) {
     self.bytes = bytes
     self.allowComments = allowComments
+    self.recordsScalars = recordsScalars
   }
 
   mutating func parseDocument() throws -> JSONValue {
@@ -78,6 +93,16 @@ struct JSONParser {
     switch bytes[pos] {
     case UInt8(ascii: "{"): return try parseObject()
     case UInt8(ascii: "["): return try parseArray()
+    default:
+      let start = pos
+      let value = try parseScalar()
+      if recordsScalars { scalarSpans.append(JSONScalarSpan(path: path, value: value, range: start..<pos)) }
+      return value
+    }
+  }
+
+  private mutating func parseScalar() throws -> JSONValue {
+    switch bytes[pos] {
     case UInt8(ascii: "\""): return .string(try parseString())
     case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
     case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
@@ -120,7 +145,9 @@ struct JSONParser {
       guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':' after key") }
       pos += 1
       skipSpace()
+      if recordsScalars { path.append(.key(key)) }
       members[key] = try parseValue()
+      if recordsScalars { path.removeLast() }
       skipSpace()
       guard pos < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
       if bytes[pos] == UInt8(ascii: ",") {
@@ -147,7 +174,9 @@ struct JSONParser {
     }
     while true {
       skipSpace()
+      if recordsScalars { path.append(.index(items.count)) }
       items.append(try parseValue())
+      if recordsScalars { path.removeLast() }
       skipSpace()
       guard pos < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
       if bytes[pos] == UInt8(ascii: ",") {

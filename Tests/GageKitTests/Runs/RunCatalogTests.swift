@@ -161,6 +161,8 @@ struct RunCatalogTests {
     _ = Self.settled(dir)
     let loaded = try #require(RunIndex(runsDir: dir).load())
     #expect(loaded.dirStamp == FileStamp.of(dir, now: Self.later))
-    #expect(loaded.records[try #require(RunKey(run.id))]?.files == [.runDir, .meta])
+    let key = try #require(RunKey(run.id))
+    #expect(loaded.lines.first { $0.key == key }?.files == [.runDir, .meta])
+    #expect(loaded.lines.first { $0.key == key }?.settled == true)
   }
 }

@@ -113,7 +113,10 @@ struct WhereParserTests {
     #expect(day.count == 86_400_000_000)
     #expect(WhereTime.interval("2026Z")?.count == 365 * 86_400_000_000)
     #expect(WhereTime.interval("2024-02Z")?.count == 29 * 86_400_000_000)
-    #expect(WhereTime.interval("2026-01-01T10:30Z")?.lowerBound == 1_767_225_600_000_000 + 37_800_000_000)
+    let tenThirty: Int64 = 1_767_225_600_000_000 + 37_800_000_000
+    let halfPast = try #require(WhereTime.interval("2026-01-01T10:30Z"))
+    #expect(halfPast.lowerBound == tenThirty)
+    #expect(halfPast.count == 60_000_000)
     #expect(WhereTime.interval("2026-01-01 10:30:15Z")?.count == 1_000_000)
     for bad in ["2026-13-01", "26-01-01", "2026-01-01T25", "2026-01-01T10:3", "2026/01/01", "soon"] {
       #expect(WhereTime.interval(bad) == nil, "\(bad)")

@@ -71,7 +71,7 @@ enum YAMLReader {
   }
 
   /// The position and a one-line description of a Yams error.
-  private static func describe(_ error: YamlError, text: String) -> (SourcePosition, String) {
+  static func describe(_ error: YamlError, text: String) -> (SourcePosition, String) {
     switch error {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),

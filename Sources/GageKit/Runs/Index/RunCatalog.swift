@@ -77,17 +77,8 @@ public final class RunCatalog {
       slots.reserveCapacity(scanned.count)
       for (key, files) in scanned {
         guard let form = files.metaForm else { continue }
-        if var line = lines[key], line.form == form, !changed.keys.contains(key) {
-          if line.files == files {
-            slots[key] = .line(line)
-          } else if line.settled {
-            // Its line would carry the old files: keep it as a record, written anew.
-            line.files = files
-            slots[key] = decode(line).map(Slot.record) ?? .line(line)
-            dirty = true
-          } else {
-            read(key, form: form, files: files)
-          }
+        if let line = lines[key], line.form == form, line.files == files, !changed.keys.contains(key) {
+          slots[key] = .line(line)
         } else {
           read(key, form: form, files: files)
         }
