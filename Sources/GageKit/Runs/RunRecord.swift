@@ -106,7 +106,7 @@ public struct RunRecord: Sendable {
     var stamps = Stamps()
     stamps.meta = FileStamp.of(run.metaDir, now: now)
     if form == .dir { stamps.exit = FileStamp.of(run.metaPath(MetaFile.exit), now: now) }
-    if files.contains(.user) || files.contains(.userDeleted) { stamps.user = FileStamp.of(run.userDir, now: now) }
+    if files.contains(form.userFile) { stamps.user = FileStamp.of(run.userDir, now: now) }
     if files.contains(.move) { stamps.move = FileStamp.of(run.moveDir, now: now) }
 
     var record = RunRecord(

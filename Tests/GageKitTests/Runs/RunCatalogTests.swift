@@ -159,10 +159,34 @@ struct RunCatalogTests {
     let run = try HandMadeRun(started: Self.base).write(in: dir)
     _ = Self.settled(dir)
     _ = Self.settled(dir)
-    let loaded = try #require(RunIndex(runsDir: dir).load())
+    let loaded = try #require(RunIndex(runsDir: dir).open())
     #expect(loaded.dirStamp == FileStamp.of(dir, now: Self.later))
     let key = try #require(RunKey(run.id))
-    #expect(loaded.lines.first { $0.key == key }?.files == [.runDir, .meta])
-    #expect(loaded.lines.first { $0.key == key }?.settled == true)
+    #expect(loaded.entries.first { $0.key == key }?.files == [.runDir, .meta])
+    #expect(loaded.entries.first { $0.key == key }?.settled == true)
+  }
+
+  @Test("Containers come back from the index: active, trash, archive, renamed by Python Gage")
+  func containers() throws {
+    let tmp = try TempDir()
+    defer { tmp.remove() }
+    let dir = try tmp.makeDir("runs")
+    let active = try HandMadeRun(started: Self.base).write(in: dir)
+    let trashed = try HandMadeRun(started: Self.base + 1).write(in: dir)
+    let archived = try HandMadeRun(started: Self.base + 2).write(in: dir)
+    let renamed = HandMadeRun(started: Self.base + 3)
+    try renamed.writeRenamedDeleted(in: dir)
+    let archive = try LocalArchives(runsDir: dir).create("keep")
+    let first = RunCatalog(runsDir: dir, now: Self.later)
+    try RunRemoval.trash(try #require(first.record(id: trashed.id)))
+    try RunMoves.move(archived, to: archive.id)
+    first.save()
+    for _ in 0..<2 {
+      let catalog = Self.settled(dir)
+      #expect(Self.ids(catalog) == [active.id])
+      #expect(Self.ids(catalog, RunMoves.trash) == [renamed.id, trashed.id])
+      #expect(Self.ids(catalog, archive.id) == [archived.id])
+      #expect(catalog.counts() == [RunMoves.active: 1, RunMoves.trash: 2, archive.id: 1])
+    }
   }
 }

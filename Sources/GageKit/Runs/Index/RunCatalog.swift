@@ -1,44 +1,32 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The runs of a runs dir as one command sees them: records from the index, each checked
 /// against its files (and read again when they changed) the first time it is asked for.
 ///
 /// A listing of the 20 newest runs checks 20 records, not all of them: the order and the
-/// containers come from the index, where they cannot be stale (the time a run is sorted
-/// by is written once; a run without a `.move` dir is active; a `.move` dir is checked
-/// when there is one). When the runs dir itself has not changed since the index was
-/// written (its stamp), the dir is not even read. Index lines are decoded only for the
-/// records asked for.
+/// containers come from the index's table, where they cannot be stale (the time a run is
+/// sorted by is written once; a run without a `.move` dir is active, and a `.move` dir's
+/// stamp is checked when there is one). When the runs dir itself has not changed since the
+/// index was written (its stamp), the dir is not even read. Lines of the index are read
+/// only for the records asked for.
 public final class RunCatalog {
   /// The runs dir.
   public let runsDir: String
   private let index: RunIndex
-  private var slots: [RunKey: Slot] = [:]
+  private var stored: StoredIndex?
+  /// Every run: its stored entry, or one made from its record.
+  private var entries: [RunIndexFormat.Entry] = []
+  /// Runs read from files or decoded from their line.
+  private var records: [RunKey: RunRecord] = [:]
   private var checked = Set<RunKey>()
   private var dirty = false
   private var dirStamp: UInt64 = FileStamp.absent
   private var changedSize = 0
-  private var stored: [UInt8] = []
   private let now: Int64
-
-  /// A run as the catalog holds it: still a line of the stored index, or a record.
-  private enum Slot {
-    case line(RunIndexFormat.Line)
-    case record(RunRecord)
-
-    var sortTime: Int64 {
-      switch self {
-      case .line(let l): return l.sortTime
-      case .record(let r): return r.sortTime
-      }
-    }
-
-    /// The container; a line is only left undecoded for a run without `.move` markers.
-    var container: String {
-      switch self {
-      case .line(let l): return l.form.isRenamedDeleted ? RunMoves.trash : RunMoves.active
-      case .record(let r): return r.container
-      }
-    }
-  }
+  /// The runs dir, open: files of runs are stamped relative to it (no path walk per file).
+  private let dirFD: Int32
 
   /// The catalog of `runsDir` (empty when it does not exist).
   public convenience init(runsDir: String) {
@@ -51,100 +39,150 @@ public final class RunCatalog {
     self.runsDir = runsDir
     index = RunIndex(runsDir: runsDir)
     self.now = now
+    dirFD = open(runsDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     dirStamp = FileStamp.of(runsDir, now: now)
-    guard dirStamp != FileStamp.absent else { return }
-    let loaded = index.load()
+    guard dirStamp != FileStamp.absent, dirFD >= 0 else {
+      loading = false
+      return
+    }
+    stored = index.open()
     let changed = index.changed()
     changedSize = changed.size
     if changed.size > 0 { dirty = true }
-    stored = loaded?.bytes ?? []
-    var lines: [RunKey: RunIndexFormat.Line] = [:]
-    lines.reserveCapacity(loaded?.lines.count ?? 0)
-    for line in loaded?.lines ?? [] { lines[line.key] = line }
+    let storedEntries = stored?.entries ?? []
+    entries.reserveCapacity(storedEntries.count)
 
-    if let loaded, loaded.dirStamp == dirStamp, dirStamp != FileStamp.racy {
-      slots.reserveCapacity(lines.count)
-      for (key, line) in lines {
-        if changed.keys.contains(key) {
-          read(key, form: line.form, files: line.files)
+    if let stored, stored.dirStamp == dirStamp, dirStamp != FileStamp.racy {
+      for entry in storedEntries {
+        if changed.keys.contains(entry.key) {
+          read(entry.key, form: entry.form, files: entry.files)
         } else {
-          slots[key] = .line(line)
+          admit(entry)
         }
       }
     } else {
       if dirStamp != FileStamp.racy { dirty = true }
-      let scanned = RunsDirScan.scan(runsDir)
-      slots.reserveCapacity(scanned.count)
-      for (key, files) in scanned {
+      var byKey: [RunKey: RunIndexFormat.Entry] = [:]
+      byKey.reserveCapacity(storedEntries.count)
+      for entry in storedEntries { byKey[entry.key] = entry }
+      var kept = 0
+      for (key, files) in RunsDirScan.scan(runsDir) {
         guard let form = files.metaForm else { continue }
-        if let line = lines[key], line.form == form, line.files == files, !changed.keys.contains(key) {
-          slots[key] = .line(line)
+        if byKey[key] != nil { kept += 1 }
+        if let entry = byKey[key], entry.form == form, entry.files == files, !changed.keys.contains(key) {
+          admit(entry)
         } else {
           read(key, form: form, files: files)
         }
       }
-      if lines.keys.contains(where: { slots[$0] == nil }) { dirty = true }
+      if kept != byKey.count { dirty = true }
     }
-    // Runs that were moved, unfinished runs and damaged ones are checked now: their
-    // container or order may have changed.
-    var toCheck: [RunKey] = []
-    for (key, slot) in slots {
-      if case .line(let line) = slot, line.files.contains(.move) || !line.settled { toCheck.append(key) }
-    }
-    for key in toCheck { check(key) }
+    loading = false
   }
 
-  private func decode(_ line: RunIndexFormat.Line) -> RunRecord? {
-    guard var record = RunIndexFormat.record(line, in: stored, runsDir: runsDir) else { return nil }
-    record.files = line.files
-    if !line.files.contains(.move) { record.container = line.form.isRenamedDeleted ? RunMoves.trash : RunMoves.active }
+  /// Takes a stored entry: unfinished runs are read again at once (their order may have
+  /// changed); a moved run keeps its container while its `.move` stamp holds; an archived
+  /// one is decoded (its line names the archive).
+  private func admit(_ entry: RunIndexFormat.Entry) {
+    guard entry.settled else {
+      read(entry.key, form: entry.form, files: entry.files)
+      return
+    }
+    var entry = entry
+    if entry.files.contains(.move) {
+      let stamp = stampOf(entry.key.id + ".move")
+      if stamp != entry.moveStamp || stamp == FileStamp.racy {
+        read(entry.key, form: entry.form, files: entry.files)
+        return
+      }
+    } else {
+      entry.container = entry.form.isRenamedDeleted ? .trash : .active
+    }
+    if entry.container == .archive {
+      guard let record = decode(entry) else {
+        read(entry.key, form: entry.form, files: entry.files)
+        return
+      }
+      records[entry.key] = record
+    }
+    entries.append(entry)
+  }
+
+  private func decode(_ entry: RunIndexFormat.Entry) -> RunRecord? {
+    guard let line = stored?.line(entry), var record = RunIndexFormat.record(line: line, runsDir: runsDir),
+      record.id == entry.key.id
+    else { return nil }
+    record.files = entry.files
     return record
   }
 
+  /// Reads a run from its files. While loading, every run read is new to `entries`; after,
+  /// a run read again keeps its entry (its record takes precedence).
   private func read(_ key: RunKey, form: MetaForm, files: RunFiles) {
     let record = RunRecord.read(id: key.id, form: form, files: files, runsDir: runsDir, now: now)
-    slots[key] = .record(record)
+    if loading { entries.append(RunIndexFormat.entry(record, key: key)) }
+    records[key] = record
     checked.insert(key)
     dirty = true
   }
 
+  private var loading = true
+  private var positionsBuilt = false
+  private var positionTable: [RunKey: Int] = [:]
+
+  /// Where `key`'s entry is in `entries`.
+  private func position(_ key: RunKey) -> Int? {
+    if !positionsBuilt {
+      positionTable.reserveCapacity(entries.count)
+      for (n, e) in entries.enumerated() { positionTable[e.key] = n }
+      positionsBuilt = true
+    }
+    return positionTable[key]
+  }
+
   /// Checks the record of `key` against its files, reading it again when they changed.
   private func check(_ key: RunKey) {
-    guard !checked.contains(key), let slot = slots[key] else { return }
+    guard !checked.contains(key) else { return }
     let record: RunRecord
-    switch slot {
-    case .record(let r): record = r
-    case .line(let line):
-      guard let decoded = decode(line) else {
-        read(key, form: line.form, files: line.files)
+    if let r = records[key] {
+      record = r
+    } else {
+      guard let n = position(key) else { return }
+      let entry = entries[n]
+      guard let decoded = decode(entry) else {
+        read(key, form: entry.form, files: entry.files)
         return
       }
       record = decoded
-      slots[key] = .record(decoded)
+      records[key] = decoded
     }
     checked.insert(key)
     guard record.isSettled else {
       read(key, form: record.form, files: record.files)
       return
     }
-    let run = record.run
     var stamps = RunRecord.Stamps()
-    stamps.meta = FileStamp.of(run.metaDir, now: now)
-    if record.form == .dir { stamps.exit = FileStamp.of(run.metaPath(MetaFile.exit), now: now) }
-    if record.files.contains(.user) || record.files.contains(.userDeleted) {
-      stamps.user = FileStamp.of(run.userDir, now: now)
+    let meta = record.id + record.form.metaSuffix
+    stamps.meta = stampOf(meta)
+    if record.form == .dir { stamps.exit = stampOf(meta + "/" + MetaFile.exit) }
+    if record.files.contains(record.form.userFile) {
+      stamps.user = stampOf(record.id + (record.form.isRenamedDeleted ? ".user.deleted" : ".user"))
     }
-    if record.files.contains(.move) { stamps.move = FileStamp.of(run.moveDir, now: now) }
+    if record.files.contains(.move) { stamps.move = stampOf(record.id + ".move") }
     if stamps != record.stamps || stamps.meta == FileStamp.racy {
       read(key, form: record.form, files: record.files)
     }
   }
 
+  /// The stamp of `name` in the runs dir.
+  private func stampOf(_ name: String) -> UInt64 {
+    FileStamp.of(dirfd: dirFD, name, now: now)
+  }
+
   /// The record of `key`, checked.
   public func record(_ key: RunKey) -> RunRecord? {
     check(key)
-    if case .record(let r) = slots[key] { return r }
-    return nil
+    return records[key]
   }
 
   /// The record of the run with id `id`, checked.
@@ -156,18 +194,31 @@ public final class RunCatalog {
   /// not checked here (see the type's note); ask `record(_:)` for each one shown.
   public func keys(in container: String?) -> [RunKey] {
     var found: [(Int64, RunKey)] = []
-    found.reserveCapacity(slots.count)
-    for (key, slot) in slots where container == nil || slot.container == container {
-      found.append((slot.sortTime, key))
+    found.reserveCapacity(entries.count)
+    for entry in entries {
+      if let record = records[entry.key] {
+        if container == nil || record.container == container { found.append((record.sortTime, entry.key)) }
+      } else if container == nil || Self.name(entry.container) == container {
+        found.append((entry.sortTime, entry.key))
+      }
     }
-    found.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+    let ordered = { (a: (Int64, RunKey), b: (Int64, RunKey)) in a.0 != b.0 ? a.0 > b.0 : a.1 < b.1 }
+    if zip(found, found.dropFirst()).contains(where: { !ordered($0, $1) }) { found.sort(by: ordered) }
     return found.map(\.1)
+  }
+
+  /// The container name of an undecoded entry (archived entries are always decoded).
+  private static func name(_ code: RunIndexFormat.ContainerCode) -> String {
+    code == .trash ? RunMoves.trash : RunMoves.active
   }
 
   /// How many runs each container holds.
   public func counts() -> [String: Int] {
     var result: [String: Int] = [:]
-    for slot in slots.values { result[slot.container, default: 0] += 1 }
+    for entry in entries {
+      let container = records[entry.key]?.container ?? Self.name(entry.container)
+      result[container, default: 0] += 1
+    }
     return result
   }
 
@@ -176,22 +227,24 @@ public final class RunCatalog {
   public func save() {
     guard dirty else { return }
     dirty = false
-    var text = RunIndexFormat.header(dirStamp: dirStamp)
-    text.reserveCapacity(stored.count + 4096)
-    for key in slots.keys.sorted() {
-      switch slots[key] {
-      case .line(let line):
-        text.append(contentsOf: stored[line.range])
-        text.append(0x0A)
-      case .record(let record):
-        text.append(contentsOf: RunIndexFormat.line(record))
-      case .none: continue
+    let text = stored?.allLines() ?? []
+    var runs: [(entry: RunIndexFormat.Entry, line: [UInt8])] = []
+    runs.reserveCapacity(entries.count)
+    for key in keys(in: nil) {
+      if let record = records[key] {
+        runs.append((RunIndexFormat.entry(record, key: key), RunIndexFormat.line(record)))
+      } else if let n = position(key) {
+        let entry = entries[n]
+        let end = entry.lineOffset + entry.lineLength
+        guard end <= text.count else { continue }
+        runs.append((entry, Array(text[entry.lineOffset..<end]) + [0x0A]))
       }
     }
-    index.save(text, changedSize: changedSize)
+    index.save(RunIndexFormat.encode(dirStamp: dirStamp, runs), changedSize: changedSize)
   }
 
   deinit {
     save()
+    if dirFD >= 0 { close(dirFD) }
   }
 }

@@ -85,6 +85,10 @@ public enum MetaForm: String, Sendable, Hashable {
     }
   }
 
+  /// The flag of the attribute log this form reads (`.user`, or `.user.deleted` for a run
+  /// Python Gage renamed).
+  public var userFile: RunFiles { isRenamedDeleted ? .userDeleted : .user }
+
   /// Whether Python Gage renamed the run away.
   public var isRenamedDeleted: Bool { self == .deletedDir || self == .deletedZip }
 }

@@ -37,10 +37,10 @@ public struct RunIndex: Sendable {
     try? FileIO.append(run.id + "\n", to: index.changedPath)
   }
 
-  /// The stored index: its bytes, the runs dir stamp it was written with, and its lines.
-  func load() -> (bytes: [UInt8], dirStamp: UInt64, lines: [RunIndexFormat.Line])? {
-    guard let bytes = try? FileIO.readBytes(recordsPath), let parsed = RunIndexFormat.lines(bytes) else { return nil }
-    return (bytes, parsed.dirStamp, parsed.lines)
+  /// The stored index, open for reading its lines, or nil when there is none (or it is
+  /// not one this version reads).
+  func open() -> StoredIndex? {
+    StoredIndex(path: recordsPath)
   }
 
   /// The ids noted as changed, and the size of the file they were read from.
@@ -55,7 +55,7 @@ public struct RunIndex: Sendable {
     return (keys, bytes.count)
   }
 
-  /// Writes the index `text`; then drops the changed-ids file when it is still the one
+  /// Writes the index `text` (see `RunIndexFormat.encode`); then drops the changed-ids file when it is still the one
   /// read (`changedSize` bytes). Failures are ignored: a runs dir may be read-only.
   func save(_ text: [UInt8], changedSize: Int) {
     do {
@@ -73,5 +73,71 @@ public struct RunIndex: Sendable {
     } catch {
       return
     }
+  }
+}
+
+/// An index file as it was when opened: header and table read, lines read on demand
+/// (the file stays open, so a newer index renamed over it changes nothing here).
+final class StoredIndex {
+  private let fd: Int32
+  /// The runs dir stamp it was written with.
+  let dirStamp: UInt64
+  /// Its table, newest run first.
+  let entries: [RunIndexFormat.Entry]
+  private let textOffset: Int
+
+  init?(path: String) {
+    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    let prefix = StoredIndex.read(fd, offset: 0, count: 64 * 1024) ?? []
+    guard
+      let table = RunIndexFormat.table(prefix, readMore: { offset, count in StoredIndex.read(fd, offset: offset, count: count) })
+    else {
+      close(fd)
+      return nil
+    }
+    self.fd = fd
+    dirStamp = table.dirStamp
+    entries = table.entries
+    textOffset = table.textOffset
+  }
+
+  deinit {
+    close(fd)
+  }
+
+  /// The line of `entry`, without its newline.
+  func line(_ entry: RunIndexFormat.Entry) -> [UInt8]? {
+    guard let bytes = StoredIndex.read(fd, offset: textOffset + entry.lineOffset, count: entry.lineLength),
+      bytes.count == entry.lineLength
+    else { return nil }
+    return bytes
+  }
+
+  /// The lines of every entry, one read.
+  func allLines() -> [UInt8]? {
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    return StoredIndex.read(fd, offset: textOffset, count: max(0, Int(st.st_size) - textOffset))
+  }
+
+  /// Up to `count` bytes at `offset`.
+  static func read(_ fd: Int32, offset: Int, count: Int) -> [UInt8]? {
+    var buffer = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      let n = buffer.withUnsafeMutableBytes { raw -> Int in
+        guard let base = raw.baseAddress else { return 0 }
+        return pread(fd, base + filled, count - filled, off_t(offset + filled))
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      if n == 0 { break }
+      filled += n
+    }
+    buffer.removeSubrange(filled...)
+    return buffer
   }
 }

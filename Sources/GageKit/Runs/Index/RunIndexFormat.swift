@@ -2,18 +2,152 @@
   import Glibc
 #endif
 
-/// The text of a runs dir's index, `<runs>/.index/runs` (described in `docs/runs-index.md`):
-/// a header line `gage-runs-index<TAB>1<TAB><runs-dir stamp>`, then one line per run with
-/// tab-separated fields. Text fields escape `\`, tab, CR and LF; JSON fields are compact
-/// JSON, which never holds a raw tab or line break.
+/// The format of a runs dir's index, `<runs>/.index/runs` (described in
+/// `docs/runs-dir.md`), in three parts:
+///
+/// 1. a header line `gage-runs-index<TAB>2<TAB><runs-dir stamp><TAB><count>`;
+/// 2. a table of `count` fixed 48-byte entries, newest run first, holding what ordering
+///    and choosing a container need (key, sort time, `.move` stamp, files, form, flags)
+///    and where the run's line is;
+/// 3. one text line per run with every field of its record, tab-separated. Text fields
+///    escape `\`, tab, CR and LF; JSON fields are compact JSON, which never holds a raw
+///    tab or line break.
+///
+/// A listing reads the header and the table, and only the lines of the runs it shows.
 enum RunIndexFormat {
   static let magic = "gage-runs-index"
-  static let version = "1"
+  static let version = "2"
   static let fieldCount = 22
+  static let entrySize = 48
 
-  /// The header line.
-  static func header(dirStamp: UInt64) -> [UInt8] {
-    Array("\(magic)\t\(version)\t\(dirStamp)\n".utf8)
+  /// Where a run's container comes from, in the table's flags.
+  enum ContainerCode: UInt8 {
+    /// `active`.
+    case active = 0
+    /// `trash`.
+    case trash = 1
+    /// An archive: the line says which.
+    case archive = 2
+  }
+
+  /// One table entry.
+  struct Entry {
+    /// The run's key.
+    var key: RunKey
+    /// The time it sorts by.
+    var sortTime: Int64
+    /// The stamp of its `.move` dir when the line was written.
+    var moveStamp: UInt64
+    /// Where its line is in the text part, and how long it is (without the newline).
+    var lineOffset: Int
+    /// The line's length.
+    var lineLength: Int
+    /// Its files.
+    var files: RunFiles
+    /// How its meta is kept.
+    var form: MetaForm
+    /// Whether the record was settled (finished for good) when written.
+    var settled: Bool
+    /// Its container, as far as the table tells.
+    var container: ContainerCode
+  }
+
+  /// The header and table of an index: the runs dir stamp, the entries, and where the
+  /// text part starts; nil when `prefix` is not an index of this version.
+  static func table(_ prefix: [UInt8], readMore: (Int, Int) -> [UInt8]?) -> (dirStamp: UInt64, entries: [Entry], textOffset: Int)? {
+    guard let newline = prefix.firstIndex(of: 0x0A) else { return nil }
+    let header = String(decoding: prefix[0..<newline], as: UTF8.self).split(separator: "\t")
+    guard header.count == 4, header[0] == magic, header[1] == version, let dirStamp = UInt64(header[2]),
+      let count = Int(header[3]), count >= 0, count < 100_000_000
+    else { return nil }
+    let tableOffset = newline + 1
+    let tableSize = count * entrySize
+    let table: [UInt8]
+    if prefix.count >= tableOffset + tableSize {
+      table = Array(prefix[tableOffset..<(tableOffset + tableSize)])
+    } else {
+      guard let more = readMore(tableOffset, tableSize), more.count == tableSize else { return nil }
+      table = more
+    }
+    var entries: [Entry] = []
+    entries.reserveCapacity(count)
+    let ok = table.withUnsafeBytes { raw -> Bool in
+      for n in 0..<count {
+        let at = n * entrySize
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt64.self)) }
+        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt32.self)) }
+        let files = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at + 40, as: UInt16.self))
+        let flags = raw[at + 43]
+        guard let form = MetaForm(rawValue: String(UnicodeScalar(raw[at + 42]))),
+          let container = ContainerCode(rawValue: (flags >> 1) & 0x3)
+        else { return false }
+        entries.append(
+          Entry(
+            key: RunKey(high: u64(0), low: u64(8)), sortTime: Int64(bitPattern: u64(16)), moveStamp: u64(24),
+            lineOffset: Int(u32(32)), lineLength: Int(u32(36)), files: RunFiles(rawValue: files), form: form,
+            settled: flags & 1 == 1, container: container))
+      }
+      return true
+    }
+    guard ok else { return nil }
+    return (dirStamp, entries, tableOffset + tableSize)
+  }
+
+  /// The index bytes for `runs`: each with its entry fields and its line (newline
+  /// included), in the order given (newest first).
+  static func encode(dirStamp: UInt64, _ runs: [(entry: Entry, line: [UInt8])]) -> [UInt8] {
+    var out = Array("\(magic)\t\(version)\t\(dirStamp)\t\(runs.count)\n".utf8)
+    var table = [UInt8](repeating: 0, count: runs.count * entrySize)
+    var offset = 0
+    table.withUnsafeMutableBytes { raw in
+      for (n, run) in runs.enumerated() {
+        let at = n * entrySize
+        let e = run.entry
+        raw.storeBytes(of: e.key.high.littleEndian, toByteOffset: at, as: UInt64.self)
+        raw.storeBytes(of: e.key.low.littleEndian, toByteOffset: at + 8, as: UInt64.self)
+        raw.storeBytes(of: UInt64(bitPattern: e.sortTime).littleEndian, toByteOffset: at + 16, as: UInt64.self)
+        raw.storeBytes(of: e.moveStamp.littleEndian, toByteOffset: at + 24, as: UInt64.self)
+        raw.storeBytes(of: UInt32(truncatingIfNeeded: offset).littleEndian, toByteOffset: at + 32, as: UInt32.self)
+        raw.storeBytes(of: UInt32(truncatingIfNeeded: run.line.count - 1).littleEndian, toByteOffset: at + 36, as: UInt32.self)
+        raw.storeBytes(of: e.files.rawValue.littleEndian, toByteOffset: at + 40, as: UInt16.self)
+        raw[at + 42] = e.form.rawValue.utf8.first ?? UInt8(ascii: "d")
+        raw[at + 43] = (e.settled ? 1 : 0) | (e.container.rawValue << 1)
+        offset += run.line.count
+      }
+    }
+    out.append(contentsOf: table)
+    out.reserveCapacity(out.count + offset)
+    for run in runs { out.append(contentsOf: run.line) }
+    return out
+  }
+
+  /// The table entry of `r`.
+  static func entry(_ r: RunRecord, key: RunKey) -> Entry {
+    let container: ContainerCode
+    switch r.container {
+    case RunMoves.active: container = .active
+    case RunMoves.trash: container = .trash
+    default: container = .archive
+    }
+    return Entry(
+      key: key, sortTime: r.sortTime, moveStamp: r.stamps.move, lineOffset: 0, lineLength: 0, files: r.files,
+      form: r.form, settled: r.isSettled, container: container)
+  }
+
+  /// The record on a line (without its newline), or nil when it does not parse.
+  static func record(line: [UInt8], runsDir: String) -> RunRecord? {
+    line.withUnsafeBufferPointer { buf -> RunRecord? in
+      var ranges: [Range<Int>] = []
+      ranges.reserveCapacity(fieldCount)
+      var fieldStart = 0
+      for i in 0..<buf.count where buf[i] == 0x09 {
+        ranges.append(fieldStart..<i)
+        fieldStart = i + 1
+      }
+      ranges.append(fieldStart..<buf.count)
+      guard ranges.count == fieldCount else { return nil }
+      return self.line(buf, ranges, runsDir: runsDir)?.1
+    }
   }
 
   /// The line of `r` (with its newline).
@@ -43,83 +177,6 @@ enum RunIndexFormat {
     fields.append(r.metricsJSON)
     fields.append(r.attributesJSON)
     return Array((fields.joined(separator: "\t") + "\n").utf8)
-  }
-
-  /// A run's line in the index text, with what ordering and selection need read at once;
-  /// the rest is decoded when the record is asked for (`record(_:runsDir:)`).
-  struct Line {
-    /// The run's key.
-    var key: RunKey
-    /// How its meta is kept.
-    var form: MetaForm
-    /// Its files.
-    var files: RunFiles
-    /// Whether the record was settled (finished for good) when written.
-    var settled: Bool
-    /// The time it sorts by.
-    var sortTime: Int64
-    /// The line's bytes in the text (without the newline).
-    var range: Range<Int>
-  }
-
-  /// The runs dir stamp and the lines of index text, or nil when it is not an index of
-  /// this version. Lines that do not parse are dropped (their runs are read from files).
-  static func lines(_ bytes: [UInt8]) -> (dirStamp: UInt64, lines: [Line])? {
-    bytes.withUnsafeBufferPointer { buf -> (UInt64, [Line])? in
-      guard let newline = buf.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-      let header = String(decoding: buf[0..<newline], as: UTF8.self).split(separator: "\t")
-      guard header.count == 3, header[0] == magic, header[1] == version, let dirStamp = UInt64(header[2]) else {
-        return nil
-      }
-      guard let base = buf.baseAddress else { return nil }
-      var result: [Line] = []
-      result.reserveCapacity(buf.count / 160)
-      var start = newline + 1
-      var tabs = [Int](repeating: 0, count: 11)
-      while start < buf.count {
-        let rest = buf.count - start
-        let end = memchr(base + start, 0x0A, rest).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buf.count
-        defer { start = end + 1 }
-        // The first eleven fields: id, form, files, settled, four stamps, three times.
-        var found = 0
-        var i = start
-        while i < end && found < 11 {
-          if buf[i] == 0x09 {
-            tabs[found] = i
-            found += 1
-          }
-          i += 1
-        }
-        guard found == 11, tabs[0] - start == 36, let key = RunKey(utf8: base + start, count: 36),
-          tabs[1] - tabs[0] == 2, let form = MetaForm(rawValue: String(UnicodeScalar(buf[tabs[0] + 1]))),
-          let files = int(buf, tabs[1] + 1..<tabs[2]).flatMap({ UInt16(exactly: $0) })
-        else { continue }
-        let settled = tabs[3] - tabs[2] == 2 && buf[tabs[2] + 1] == UInt8(ascii: "1")
-        let sortTime =
-          int(buf, tabs[9] + 1..<tabs[10]) ?? int(buf, tabs[8] + 1..<tabs[9]) ?? int(buf, tabs[7] + 1..<tabs[8]) ?? 0
-        result.append(
-          Line(
-            key: key, form: form, files: RunFiles(rawValue: files), settled: settled, sortTime: sortTime,
-            range: start..<end))
-      }
-      return (dirStamp, result)
-    }
-  }
-
-  /// The record on `line` of `bytes`, or nil when the line does not parse.
-  static func record(_ line: Line, in bytes: [UInt8], runsDir: String) -> RunRecord? {
-    bytes.withUnsafeBufferPointer { buf -> RunRecord? in
-      var ranges: [Range<Int>] = []
-      ranges.reserveCapacity(fieldCount)
-      var fieldStart = line.range.lowerBound
-      for i in line.range where buf[i] == 0x09 {
-        ranges.append(fieldStart..<i)
-        fieldStart = i + 1
-      }
-      ranges.append(fieldStart..<line.range.upperBound)
-      guard ranges.count == fieldCount else { return nil }
-      return self.line(buf, ranges, runsDir: runsDir)?.1
-    }
   }
 
   /// A decimal integer in `r`, or nil when empty or not one.

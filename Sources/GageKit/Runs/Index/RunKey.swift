@@ -6,6 +6,12 @@ public struct RunKey: Hashable, Sendable, Comparable {
   /// The last 16 hex digits.
   public var low: UInt64
 
+  /// A key from its two halves.
+  public init(high: UInt64, low: UInt64) {
+    self.high = high
+    self.low = low
+  }
+
   /// The key of the 36-byte id at `bytes[offset...]`, or nil when they are not a lowercase
   /// UUID (`8-4-4-4-12` hex digits).
   public init?(utf8 bytes: UnsafePointer<UInt8>, count: Int) {
