@@ -10,6 +10,9 @@ struct Archive: ParsableCommand {
       <id>.move/ names the archive). gage runs --archive NAME lists it; gage restore
       --archive NAME brings it back.
       """,
-    subcommands: [ArchiveMove.self, ArchiveList.self, ArchiveRename.self, ArchiveDelete.self, ArchiveDeleteEmpty.self]
+    subcommands: [
+      ArchiveMove.self, ArchiveList.self, ArchiveRename.self, ArchiveDelete.self,
+      ArchiveDeleteEmpty.self,
+    ]
   )
 }

@@ -6,7 +6,8 @@ struct ArchiveDelete: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "delete",
     abstract: "Delete an empty local archive.",
-    discussion: "An archive that holds runs is refused: restore them (gage restore --archive NAME) or delete them first."
+    discussion:
+      "An archive that holds runs is refused: restore them (gage restore --archive NAME) or delete them first."
   )
 
   @Argument(help: "The archive's name.")

@@ -24,7 +24,8 @@ struct ArchiveDeleteEmpty: ParsableCommand {
     if !yes {
       for a in empty where Console.stdinIsTerminal { Console.note("  \(a.name)") }
     }
-    try Confirmation.ask("delete \(Confirmation.count(empty.count, "empty archive"))", rows: [], yes: yes)
+    try Confirmation.ask(
+      "delete \(Confirmation.count(empty.count, "empty archive"))", rows: [], yes: yes)
     for a in empty { try archives.remove(a) }
     Console.note("Deleted \(Confirmation.count(empty.count, "empty archive"))")
   }

@@ -29,11 +29,15 @@ struct ArchiveList: ParsableCommand {
       return
     }
     guard !archives.isEmpty else {
-      if Console.stdoutIsTerminal { Console.note("No archives (gage archive move RUN... -n NAME makes one).") }
+      if Console.stdoutIsTerminal {
+        Console.note("No archives (gage archive move RUN... -n NAME makes one).")
+      }
       return
     }
     let width = max(4, archives.map(\.name.count).max() ?? 0)
-    Console.print(Console.bold("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  runs  last archived"))
+    Console.print(
+      Console.bold(
+        "name".padding(toLength: width, withPad: " ", startingAt: 0) + "  runs  last archived"))
     for a in archives {
       let count = String(counts[a.id] ?? 0)
       Console.print(

@@ -36,12 +36,14 @@ struct ArchiveMove: ParsableCommand {
     }
     let archiveName = name ?? Self.timestampName()
     try Confirmation.ask(
-      "archive \(Confirmation.count(selected.count)) to \"\(archiveName)\"", rows: selected, yes: yes)
+      "archive \(Confirmation.count(selected.count)) to \"\(archiveName)\"", rows: selected,
+      yes: yes)
     let archives = LocalArchives(runsDir: catalog.runsDir)
     let archive = try archives.named(archiveName) ?? archives.create(archiveName)
     for (_, record) in selected {
       if record.status == .running {
-        throw GageError.conflict("run \(record.name) is running; stop it first (gage stop \(record.name))")
+        throw GageError.conflict(
+          "run \(record.name) is running; stop it first (gage stop \(record.name))")
       }
       try RunMoves.move(record.run, to: archive.id)
     }

@@ -3,7 +3,8 @@ import GageKit
 
 /// `gage archive rename`.
 struct ArchiveRename: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "rename", abstract: "Rename a local archive.")
+  static let configuration = CommandConfiguration(
+    commandName: "rename", abstract: "Rename a local archive.")
 
   @Argument(help: "The archive's name.")
   var current: String

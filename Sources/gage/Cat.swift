@@ -19,13 +19,19 @@ struct Cat: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("A file in the run dir.", valueName: "PATH"))
   var path: String?
 
-  @Option(help: ArgumentHelp("A file in the meta dir (e.g. opref, proc/exit, log/runner).", valueName: "PATH"))
+  @Option(
+    help: ArgumentHelp(
+      "A file in the meta dir (e.g. opref, proc/exit, log/runner).", valueName: "PATH"))
   var meta: String?
 
-  @Option(help: ArgumentHelp("The output of this phase (run, stage-sourcecode, finalize, ...).", valueName: "PHASE"))
+  @Option(
+    help: ArgumentHelp(
+      "The output of this phase (run, stage-sourcecode, finalize, ...).", valueName: "PHASE"))
   var phase: String?
 
-  @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Pick among runs matching EXPR.", valueName: "EXPR"))
+  @Option(
+    name: [.customShort("w"), .long],
+    help: ArgumentHelp("Pick among runs matching EXPR.", valueName: "EXPR"))
   var `where`: String?
 
   @OptionGroup var scope: ScopeOptions
@@ -40,7 +46,8 @@ struct Cat: ParsableCommand {
   func run() throws {
     let catalog = try runs.catalog()
     defer { catalog.save() }
-    let query = RunQuery(specs: [spec], filter: try RunSelectionOptions.filter(self.where), scope: scope.scope)
+    let query = RunQuery(
+      specs: [spec], filter: try RunSelectionOptions.filter(self.where), scope: scope.scope)
     let selected = try query.select(catalog)
     guard selected.count == 1, let record = selected.first?.record else {
       throw GageError.invalidInput("\"\(spec)\" names \(selected.count) runs; cat takes one run")
@@ -50,9 +57,12 @@ struct Cat: ParsableCommand {
       let clean = try Self.relative(path)
       let full = FileIO.join(run.runDir, clean)
       guard FileIO.exists(full) else {
-        throw GageError.notFound("run \(record.name) has no file \(clean) (gage show \(record.name) lists its files)")
+        throw GageError.notFound(
+          "run \(record.name) has no file \(clean) (gage show \(record.name) lists its files)")
       }
-      guard !FileIO.isDirectory(full) else { throw GageError.invalidInput("\(clean) is a directory in run \(record.name)") }
+      guard !FileIO.isDirectory(full) else {
+        throw GageError.invalidInput("\(clean) is a directory in run \(record.name)")
+      }
       Console.write(try FileIO.readBytes(full))
       return
     }
@@ -61,7 +71,8 @@ struct Cat: ParsableCommand {
       let clean = try Self.relative(meta)
       guard let bytes = metaFiles.bytes(clean) else {
         let known = (try? metaFiles.files())?.joined(separator: ", ") ?? ""
-        throw GageError.notFound("run \(record.name) has no meta file \(clean); meta files: \(known)")
+        throw GageError.notFound(
+          "run \(record.name) has no meta file \(clean); meta files: \(known)")
       }
       Console.write(bytes)
       return
@@ -70,7 +81,8 @@ struct Cat: ParsableCommand {
     if let phase {
       guard let p = Phase(rawValue: phase) else {
         throw GageError.invalidInput(
-          "unknown phase \"\(phase)\"; phases: \(Phase.allCases.map(\.rawValue).joined(separator: ", "))")
+          "unknown phase \"\(phase)\"; phases: \(Phase.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       chosen = p
     } else {

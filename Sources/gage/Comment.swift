@@ -27,7 +27,8 @@ struct Comment: ParsableCommand {
   @Option(name: .shortAndLong, help: ArgumentHelp("Delete comment ID.", valueName: "ID"))
   var delete: String?
 
-  @Option(name: .shortAndLong, help: ArgumentHelp("Replace the text of comment ID.", valueName: "ID"))
+  @Option(
+    name: .shortAndLong, help: ArgumentHelp("Replace the text of comment ID.", valueName: "ID"))
   var edit: String?
 
   @Flag(name: .shortAndLong, help: "Do not ask (accepted for Gage compatibility).")
@@ -39,7 +40,9 @@ struct Comment: ParsableCommand {
     if [list, delete != nil, edit != nil].filter({ $0 }).count > 1 {
       throw ValidationError("choose one of --list, --delete, --edit")
     }
-    if (list || delete != nil) && msg != nil { throw ValidationError("-m goes with adding or editing a comment") }
+    if (list || delete != nil) && msg != nil {
+      throw ValidationError("-m goes with adding or editing a comment")
+    }
     if selection.runs.isEmpty && !selection.all && selection.where == nil {
       throw ValidationError("name the runs to comment on, or use --all or --where")
     }
@@ -55,7 +58,9 @@ struct Comment: ParsableCommand {
         Console.print(Console.bold(record.name) + (comments.isEmpty ? "  (no comments)" : ""))
         for c in comments {
           Console.print("  \(c.id)  \(c.author)  \(RunClock.local(micros: c.timestamp * 1000))")
-          for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) { Console.print("    \(line)") }
+          for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) {
+            Console.print("    \(line)")
+          }
         }
       }
       return
@@ -72,9 +77,15 @@ struct Comment: ParsableCommand {
     }
     for (_, record) in selected {
       let annotations = RunAnnotations(run: record.run)
-      if let edit { try annotations.editComment(edit, message: message) } else { try annotations.addComment(message) }
+      if let edit {
+        try annotations.editComment(edit, message: message)
+      } else {
+        try annotations.addComment(message)
+      }
     }
-    Console.note("\(edit == nil ? "Commented on" : "Edited a comment of") \(Confirmation.count(selected.count))")
+    Console.note(
+      "\(edit == nil ? "Commented on" : "Edited a comment of") \(Confirmation.count(selected.count))"
+    )
   }
 
   /// The message from stdin, or from an editor on a terminal.
@@ -94,7 +105,8 @@ struct Comment: ParsableCommand {
     try process.run()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-      throw GageError.exec("the editor (\(editor)) exited with \(process.terminationStatus); nothing was written")
+      throw GageError.exec(
+        "the editor (\(editor)) exited with \(process.terminationStatus); nothing was written")
     }
     return try FileIO.readText(file).trimmingCharacters(in: .whitespacesAndNewlines)
   }

@@ -15,7 +15,9 @@ struct Delete: ParsableCommand {
 
   @OptionGroup var selection: RunSelectionOptions
 
-  @Option(name: [.customShort("A"), .long], help: ArgumentHelp("Delete runs of local archive NAME.", valueName: "NAME"))
+  @Option(
+    name: [.customShort("A"), .long],
+    help: ArgumentHelp("Delete runs of local archive NAME.", valueName: "NAME"))
   var archive: String?
 
   @Flag(name: .shortAndLong, help: "Delete for good: remove every file of the runs.")
@@ -28,7 +30,8 @@ struct Delete: ParsableCommand {
 
   func validate() throws {
     if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError("name the runs to delete, or use --all or --where (gage runs lists them)")
+      throw ValidationError(
+        "name the runs to delete, or use --all or --where (gage runs lists them)")
     }
   }
 
@@ -43,8 +46,10 @@ struct Delete: ParsableCommand {
     }
     let n = Confirmation.count(selected.count)
     try Confirmation.ask(
-      permanent ? "PERMANENTLY delete \(n)" : "delete \(n)", rows: selected, yes: yes, defaultYes: !permanent,
-      warning: permanent ? "This cannot be undone." : nil, archiveNames: archiveNames(catalog.runsDir))
+      permanent ? "PERMANENTLY delete \(n)" : "delete \(n)", rows: selected, yes: yes,
+      defaultYes: !permanent,
+      warning: permanent ? "This cannot be undone." : nil,
+      archiveNames: archiveNames(catalog.runsDir))
     var failures: [String] = []
     var done = 0
     for (_, record) in selected {

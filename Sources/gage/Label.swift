@@ -21,7 +21,9 @@ struct Label: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Clear the label.")
   var clear = false
 
-  @Flag(name: .shortAndLong, help: "Do not ask (labels are not destructive; accepted for Gage compatibility).")
+  @Flag(
+    name: .shortAndLong,
+    help: "Do not ask (labels are not destructive; accepted for Gage compatibility).")
   var yes = false
 
   @OptionGroup var runs: RunsOptions
@@ -41,6 +43,7 @@ struct Label: ParsableCommand {
       let annotations = RunAnnotations(run: record.run)
       if let set { try annotations.setLabel(set) } else { try annotations.clearLabel() }
     }
-    Console.note("\(set == nil ? "Cleared the label of" : "Labeled") \(Confirmation.count(selected.count))")
+    Console.note(
+      "\(set == nil ? "Cleared the label of" : "Labeled") \(Confirmation.count(selected.count))")
   }
 }

@@ -5,7 +5,8 @@ import GageKit
 struct Purge: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Remove deleted runs for good.",
-    discussion: "Works on the trash (gage runs --deleted): every file of the purged runs is removed."
+    discussion:
+      "Works on the trash (gage runs --deleted): every file of the purged runs is removed."
   )
 
   @OptionGroup var selection: RunSelectionOptions
@@ -17,7 +18,8 @@ struct Purge: ParsableCommand {
 
   func validate() throws {
     if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError("name the deleted runs to purge, or use --all or --where (gage runs --deleted lists them)")
+      throw ValidationError(
+        "name the deleted runs to purge, or use --all or --where (gage runs --deleted lists them)")
     }
   }
 
@@ -31,7 +33,8 @@ struct Purge: ParsableCommand {
     }
     let n = Confirmation.count(selected.count)
     try Confirmation.ask(
-      "PERMANENTLY delete \(n)", rows: selected, yes: yes, defaultYes: false, warning: "This cannot be undone.")
+      "PERMANENTLY delete \(n)", rows: selected, yes: yes, defaultYes: false,
+      warning: "This cannot be undone.")
     for (_, record) in selected { try RunRemoval.purge(record) }
     Console.note("Purged \(n)")
   }

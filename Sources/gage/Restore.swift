@@ -13,7 +13,9 @@ struct Restore: ParsableCommand {
 
   @OptionGroup var selection: RunSelectionOptions
 
-  @Option(name: [.customShort("A"), .long], help: ArgumentHelp("Restore from local archive NAME.", valueName: "NAME"))
+  @Option(
+    name: [.customShort("A"), .long],
+    help: ArgumentHelp("Restore from local archive NAME.", valueName: "NAME"))
   var archive: String?
 
   @Flag(name: .shortAndLong, help: "Do not ask.")
@@ -23,7 +25,8 @@ struct Restore: ParsableCommand {
 
   func validate() throws {
     if selection.runs.isEmpty && !selection.all && selection.where == nil && archive == nil {
-      throw ValidationError("name the runs to restore, or use --all or --where (gage runs --deleted lists them)")
+      throw ValidationError(
+        "name the runs to restore, or use --all or --where (gage runs --deleted lists them)")
     }
   }
 
@@ -38,7 +41,8 @@ struct Restore: ParsableCommand {
       return
     }
     try Confirmation.ask(
-      "restore \(Confirmation.count(selected.count))", rows: selected, yes: yes, archiveNames: archiveNames(catalog.runsDir))
+      "restore \(Confirmation.count(selected.count))", rows: selected, yes: yes,
+      archiveNames: archiveNames(catalog.runsDir))
     for (_, record) in selected { try RunRemoval.restore(record) }
     Console.note("Restored \(Confirmation.count(selected.count))")
   }

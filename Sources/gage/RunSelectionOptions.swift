@@ -3,13 +3,17 @@ import GageKit
 
 /// `[RUN...] [-w EXPR] [-a]`: which runs a command works on.
 struct RunSelectionOptions: ParsableArguments {
-  @Argument(help: ArgumentHelp(
-    "Runs: 1-based index in the newest-first list, slice FIRST:LAST, or a prefix of a run id or name.",
-    valueName: "RUN"))
+  @Argument(
+    help: ArgumentHelp(
+      "Runs: 1-based index in the newest-first list, slice FIRST:LAST, or a prefix of a run id or name.",
+      valueName: "RUN"))
   var runs: [String] = []
 
-  @Option(name: [.customShort("w"), .long], help: ArgumentHelp(
-    "Only runs matching EXPR, e.g. \"op = train and status = completed\" (see docs/where.md).", valueName: "EXPR"))
+  @Option(
+    name: [.customShort("w"), .long],
+    help: ArgumentHelp(
+      "Only runs matching EXPR, e.g. \"op = train and status = completed\" (see docs/where.md).",
+      valueName: "EXPR"))
   var `where`: String?
 
   @Flag(name: .shortAndLong, help: "Every run (of the list, or matching --where).")
@@ -36,11 +40,15 @@ struct ScopeOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Deleted runs (the trash) instead of active ones.")
   var deleted = false
 
-  @Option(name: [.customShort("A"), .long], help: ArgumentHelp("Runs of local archive NAME.", valueName: "NAME"))
+  @Option(
+    name: [.customShort("A"), .long],
+    help: ArgumentHelp("Runs of local archive NAME.", valueName: "NAME"))
   var archive: String?
 
   func validate() throws {
-    if deleted && archive != nil { throw ValidationError("--deleted and --archive cannot be combined") }
+    if deleted && archive != nil {
+      throw ValidationError("--deleted and --archive cannot be combined")
+    }
   }
 
   /// The scope.
@@ -58,7 +66,8 @@ enum Confirmation {
   ) throws {
     if yes { return }
     guard Console.stdinIsTerminal else {
-      throw GageError.invalidInput("refusing to \(action) without -y: there is no terminal to ask on")
+      throw GageError.invalidInput(
+        "refusing to \(action) without -y: there is no terminal to ask on")
     }
     if !rows.isEmpty {
       for line in RunTable.lines(rows, archiveNames: archiveNames) { Console.note(line) }

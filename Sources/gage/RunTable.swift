@@ -4,18 +4,23 @@ import GageKit
 /// aligned, with status colors on a terminal and the label cut to the terminal's width.
 enum RunTable {
   /// The lines of the table (header first).
-  static func lines(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:]) -> [String] {
+  static func lines(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:])
+    -> [String]
+  {
     var cells: [[String]] = [["#", "name", "operation", "started", "status", "label"]]
     for (index, r) in rows {
       var status = r.status.rawValue
       if let host = r.host { status += " on \(host)" }
       if r.status == .unknown, let reason = r.reason { status += " (\(reason))" }
       var label = r.label ?? ""
-      if r.container != RunMoves.active, r.container != RunMoves.trash, let name = archiveNames[r.container] {
+      if r.container != RunMoves.active, r.container != RunMoves.trash,
+        let name = archiveNames[r.container]
+      {
         label = label.isEmpty ? "[\(name)]" : "[\(name)] \(label)"
       }
       cells.append([
-        String(index), r.name, r.operation, r.started.map { RunClock.local(micros: $0) } ?? "", status, label,
+        String(index), r.name, r.operation, r.started.map { RunClock.local(micros: $0) } ?? "",
+        status, label,
       ])
     }
     var widths = [Int](repeating: 0, count: 6)
@@ -28,8 +33,11 @@ enum RunTable {
       var line = ""
       for c in 0..<5 {
         let cell = row[c]
-        let padded = c == 0 ? String(repeating: " ", count: widths[c] - cell.count) + cell : pad(cell, widths[c])
-        line += n == 0 ? Console.bold(padded) : c == 4 ? Console.color(padded, statusColor(cell)) : padded
+        let padded =
+          c == 0
+          ? String(repeating: " ", count: widths[c] - cell.count) + cell : pad(cell, widths[c])
+        line +=
+          n == 0 ? Console.bold(padded) : c == 4 ? Console.color(padded, statusColor(cell)) : padded
         line += "  "
       }
       var label = row[5]
@@ -61,7 +69,8 @@ enum RunTable {
   }
 
   /// Prints the table.
-  static func print(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:]) {
+  static func print(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:])
+  {
     for line in lines(rows, archiveNames: archiveNames) { Console.print(line) }
   }
 }

@@ -22,7 +22,9 @@ struct Runs: ParsableCommand {
   @OptionGroup var selection: RunSelectionOptions
   @OptionGroup var scope: ScopeOptions
 
-  @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Show at most N runs (default 20).", valueName: "N"))
+  @Option(
+    name: [.customShort("n"), .long],
+    help: ArgumentHelp("Show at most N runs (default 20).", valueName: "N"))
   var limit: Int?
 
   @Flag(name: .shortAndLong, help: "Show 20 more runs (repeat for more).")
@@ -34,7 +36,9 @@ struct Runs: ParsableCommand {
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
-    if selection.all && limit != nil { throw ValidationError("--all and --limit cannot be combined") }
+    if selection.all && limit != nil {
+      throw ValidationError("--all and --limit cannot be combined")
+    }
     if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
   }
 
@@ -44,13 +48,20 @@ struct Runs: ParsableCommand {
     var query = try selection.query(scope: scope.scope)
     query.all = true
     let listing = try query.listing(catalog)
-    let positions = selection.runs.isEmpty ? Array(0..<listing.count) : try listing.select(selection.runs)
-    let shown = selection.all || json && limit == nil ? positions.count : min(positions.count, (limit ?? 20) + 20 * more)
-    let rows = positions.prefix(shown).compactMap { p in listing.record(at: p).map { (index: p + 1, record: $0) } }
+    let positions =
+      selection.runs.isEmpty ? Array(0..<listing.count) : try listing.select(selection.runs)
+    let shown =
+      selection.all || json && limit == nil
+      ? positions.count : min(positions.count, (limit ?? 20) + 20 * more)
+    let rows = positions.prefix(shown).compactMap { p in
+      listing.record(at: p).map { (index: p + 1, record: $0) }
+    }
     let names = archiveNames(catalog.runsDir)
     if json {
       let items: [JSONValue] = rows.map { row in
-        guard case .object(var o) = row.record.json(archiveName: names[row.record.container]) else { return .null }
+        guard case .object(var o) = row.record.json(archiveName: names[row.record.container]) else {
+          return .null
+        }
         o["index"] = .int(row.index)
         return .object(o)
       }
@@ -63,7 +74,9 @@ struct Runs: ParsableCommand {
     }
     RunTable.print(rows, archiveNames: names)
     if shown < positions.count && Console.stdoutIsTerminal {
-      Console.note(Console.dim("Showing \(shown) of \(positions.count) \(listing.noun) (-m for more, -a for all)"))
+      Console.note(
+        Console.dim(
+          "Showing \(shown) of \(positions.count) \(listing.noun) (-m for more, -a for all)"))
     }
   }
 }

@@ -31,7 +31,8 @@ struct Select: ParsableCommand {
 
   func validate() throws {
     if [name, runDir, metaDir, projectDir, label, json].filter({ $0 }).count > 1 {
-      throw ValidationError("choose one of --name, --run-dir, --meta-dir, --project-dir, --label, --json")
+      throw ValidationError(
+        "choose one of --name, --run-dir, --meta-dir, --project-dir, --label, --json")
     }
   }
 
@@ -44,7 +45,9 @@ struct Select: ParsableCommand {
     if selected.isEmpty { throw GageError.notFound("no runs selected") }
     if json {
       let names = archiveNames(catalog.runsDir)
-      Console.print(JSONValue.array(selected.map { $0.record.json(archiveName: names[$0.record.container]) }).prettyPrinted())
+      Console.print(
+        JSONValue.array(selected.map { $0.record.json(archiveName: names[$0.record.container]) })
+          .prettyPrinted())
       return
     }
     for (_, record) in selected {

@@ -15,7 +15,9 @@ struct Show: ParsableCommand {
   @Argument(help: "The run to show.")
   var spec: String = "1"
 
-  @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Pick among runs matching EXPR.", valueName: "EXPR"))
+  @Option(
+    name: [.customShort("w"), .long],
+    help: ArgumentHelp("Pick among runs matching EXPR.", valueName: "EXPR"))
   var `where`: String?
 
   @OptionGroup var scope: ScopeOptions
@@ -33,7 +35,11 @@ struct Show: ParsableCommand {
     guard source["vcs"]?.stringValue == "git" else { return "not in git" }
     var parts: [String] = []
     parts.append(source["commit"]?.stringValue.map { String($0.prefix(12)) } ?? "no commit yet")
-    if let branch = source["branch"]?.stringValue { parts.append("on \(branch)") } else { parts.append("detached") }
+    if let branch = source["branch"]?.stringValue {
+      parts.append("on \(branch)")
+    } else {
+      parts.append("detached")
+    }
     if source["dirty"]?.boolValue == true {
       let untracked = source["untracked"]?.arrayValue?.count ?? 0
       parts.append(untracked > 0 ? "dirty, \(untracked) untracked" : "dirty")
@@ -46,7 +52,8 @@ struct Show: ParsableCommand {
   func run() throws {
     let catalog = try runs.catalog()
     defer { catalog.save() }
-    let query = RunQuery(specs: [spec], filter: try RunSelectionOptions.filter(self.where), scope: scope.scope)
+    let query = RunQuery(
+      specs: [spec], filter: try RunSelectionOptions.filter(self.where), scope: scope.scope)
     let selected = try query.select(catalog)
     guard selected.count == 1, let record = selected.first?.record else {
       throw GageError.invalidInput("\"\(spec)\" names \(selected.count) runs; show takes one run")
@@ -87,20 +94,27 @@ struct Show: ParsableCommand {
     if !config.isEmpty {
       Console.print("")
       Console.print(Console.bold("Config"))
-      for key in config.keys.sorted() { Console.print("  \(key) = \(RunOp.render(config[key] ?? .null))") }
+      for key in config.keys.sorted() {
+        Console.print("  \(key) = \(RunOp.render(config[key] ?? .null))")
+      }
     }
     let metrics = record.metrics
     if !metrics.isEmpty {
       Console.print("")
       Console.print(Console.bold("Metrics"))
-      for key in metrics.keys.sorted() { Console.print("  \(key) = \(RunOp.render(metrics[key] ?? .null))") }
+      for key in metrics.keys.sorted() {
+        Console.print("  \(key) = \(RunOp.render(metrics[key] ?? .null))")
+      }
     }
     if !info.comments.isEmpty {
       Console.print("")
       Console.print(Console.bold("Comments"))
       for c in info.comments {
-        Console.print("  \(Console.dim("\(c.id)  \(c.author)  \(RunClock.local(micros: c.timestamp * 1000))"))")
-        for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) { Console.print("    \(line)") }
+        Console.print(
+          "  \(Console.dim("\(c.id)  \(c.author)  \(RunClock.local(micros: c.timestamp * 1000))"))")
+        for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) {
+          Console.print("    \(line)")
+        }
       }
     }
     Console.print("")
@@ -108,7 +122,8 @@ struct Show: ParsableCommand {
     if info.manifest.entries.isEmpty { Console.print("  (none)") }
     for e in info.manifest.entries {
       Console.print(
-        "  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(e.path)")
+        "  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(e.path)"
+      )
     }
     let output = info.output() ?? ""
     Console.print("")
@@ -117,7 +132,9 @@ struct Show: ParsableCommand {
     if outLines.last == "" { outLines.removeLast() }
     if outLines.isEmpty { Console.print("  (none)") }
     if lines > 0 && outLines.count > lines {
-      Console.print(Console.dim("  ... \(outLines.count - lines) earlier lines (gage show --lines 0 shows all)"))
+      Console.print(
+        Console.dim("  ... \(outLines.count - lines) earlier lines (gage show --lines 0 shows all)")
+      )
       outLines = Array(outLines.suffix(lines))
     }
     for line in outLines { Console.print("  \(line)") }

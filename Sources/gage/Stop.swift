@@ -15,7 +15,9 @@ struct Stop: ParsableCommand {
 
   @OptionGroup var selection: RunSelectionOptions
 
-  @Option(help: ArgumentHelp("Seconds to wait for the runs to end (0: do not wait).", valueName: "SECONDS"))
+  @Option(
+    help: ArgumentHelp(
+      "Seconds to wait for the runs to end (0: do not wait).", valueName: "SECONDS"))
   var timeout: Double = 10
 
   @Flag(name: .shortAndLong, help: "Do not ask.")
@@ -49,7 +51,8 @@ struct Stop: ParsableCommand {
     for (_, record) in running {
       switch RunStopper.stop(record.run) {
       case .signalled: signalled.append(record.run)
-      case .elsewhere(let host): failures.append("run \(record.name) runs on \(host); stop it there")
+      case .elsewhere(let host):
+        failures.append("run \(record.name) runs on \(host); stop it there")
       case .notRunning: Console.note("Run \(record.name) had already ended")
       }
     }

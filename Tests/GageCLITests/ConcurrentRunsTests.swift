@@ -6,7 +6,9 @@ import Testing
 /// Many runs at once in one runs dir (SPEC §7: the runs dir stays right under load).
 @Suite("Concurrent runs", .serialized)
 struct ConcurrentRunsTests {
-  @Test("20 gage runs started at once finish with distinct ids and complete meta; gage runs sees them running")
+  @Test(
+    "20 gage runs started at once finish with distinct ids and complete meta; gage runs sees them running"
+  )
   func twenty() throws {
     let p = try TestProject(operations: ["nap": .object(["exec": .string("sleep 1")])])
     defer { p.remove() }
@@ -31,14 +33,19 @@ struct ConcurrentRunsTests {
       let result = process.wait(timeout: 30)
       #expect(result.exitCode == 0, "\(result)")
     }
-    #expect(sawRunning >= 2, "gage runs listed runs as running while they ran (\(listings.count) listings)")
+    #expect(
+      sawRunning >= 2,
+      "gage runs listed runs as running while they ran (\(listings.count) listings)")
 
     let runs = p.runs()
     #expect(runs.count == 20)
     #expect(Set(runs.map(\.id)).count == 20)
     for run in runs {
       #expect(run.status == .completed, "\(run.id)")
-      for file in [MetaFile.seal, MetaFile.manifest, MetaFile.exit, MetaFile.stopped, MetaFile.opref, "output/40_run"] {
+      for file in [
+        MetaFile.seal, MetaFile.manifest, MetaFile.exit, MetaFile.stopped, MetaFile.opref,
+        "output/40_run",
+      ] {
         #expect(FileIO.exists(run.metaPath(file)), "\(run.id): \(file)")
       }
     }

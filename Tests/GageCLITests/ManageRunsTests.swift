@@ -12,14 +12,14 @@ struct ManageRunsTests {
   static func project() throws -> TestProject {
     let project = try TestProject(files: [
       "gage.toml": """
-        [train]
-        exec = "echo training; echo '{\\"loss\\": 0.5}'; echo out > result.txt"
-        output-summary = true
-        config = "params.json"
+      [train]
+      exec = "echo training; echo '{\\"loss\\": 0.5}'; echo out > result.txt"
+      output-summary = true
+      config = "params.json"
 
-        [fail]
-        exec = "echo failing; exit 3"
-        """,
+      [fail]
+      exec = "echo failing; exit 3"
+      """,
       "params.json": #"{"lr": 0.1}"#,
     ])
     for args in [["train"], ["fail"], ["train", "lr=0.01"]] {
@@ -38,7 +38,8 @@ struct ManageRunsTests {
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.count == 4)
     #expect(lines[0].hasPrefix("#  name"))
-    #expect(lines[1].hasPrefix("1  ") && lines[1].contains("train") && lines[1].contains("completed"))
+    #expect(
+      lines[1].hasPrefix("1  ") && lines[1].contains("train") && lines[1].contains("completed"))
     #expect(lines[2].hasPrefix("2  ") && lines[2].contains("fail") && lines[2].contains("error"))
     #expect(!result.stdout.contains("\u{1B}["), "no color when not on a terminal")
     #expect(try p.gage(["list"]).stdout == result.stdout)
@@ -56,7 +57,10 @@ struct ManageRunsTests {
     #expect(metric.stdout.split(separator: "\n").count == 2, "\(metric)")
     let bad = try p.gage(["runs", "-w", "op = "])
     #expect(bad.exitCode == 1)
-    #expect(bad.stderr == "gage: invalid --where expression: expected a value after '=' (column 6)\n  op = \n       ^\n")
+    #expect(
+      bad.stderr
+        == "gage: invalid --where expression: expected a value after '=' (column 6)\n  op = \n       ^\n"
+    )
   }
 
   @Test("--json gives the documented run objects")
@@ -66,7 +70,10 @@ struct ManageRunsTests {
     let listed = try JSONValue.parse(try p.gage(["runs", "--json"]).stdout)
     let items = try #require(listed.arrayValue)
     #expect(items.count == 3)
-    for key in ["id", "name", "operation", "status", "started", "label", "index", "config", "metrics", "container"] {
+    for key in [
+      "id", "name", "operation", "status", "started", "label", "index", "config", "metrics",
+      "container",
+    ] {
       #expect(items[0][key] != nil, "\(key)")
     }
     #expect(items[0]["index"] == .int(1))
@@ -91,7 +98,8 @@ struct ManageRunsTests {
     #expect(show.stdout.contains("status:     error (exit code 3)"), "\(show)")
     #expect(try p.gage(["cat", "-p", "result.txt"]).stdout == "out\n")
     #expect(try p.gage(["cat", "2"]).stdout == "failing\n")
-    #expect(try p.gage(["cat", String(ids[1].prefix(8)), "--meta", "proc/exit"]).stdout == "3")
+    let exit = try p.gage(["cat", String(ids[1].prefix(8)), "--meta", "proc/exit"])
+    #expect(exit.stdout == "3", "\(exit) \(ids)")
     let outside = try p.gage(["cat", "-p", "../x"])
     #expect(outside.exitCode == 1)
     let unknown = try p.gage(["show", "zzzz"])
@@ -113,7 +121,8 @@ struct ManageRunsTests {
     #expect(listed.contains("looks good") && listed.contains("from stdin"))
     #expect(try p.gage(["runs", "-w", "comment ~ good"]).stdout.split(separator: "\n").count == 2)
     #expect(try readFile(FileIO.join(p.runsDir, id + ".meta/seal")) == seal)
-    let entries = try FileManager.default.contentsOfDirectory(atPath: FileIO.join(p.runsDir, id + ".user"))
+    let entries = try FileManager.default.contentsOfDirectory(
+      atPath: FileIO.join(p.runsDir, id + ".user"))
     #expect(entries.count == 3)
     #expect(try p.gage(["label", "1", "--clear"]).exitCode == 0)
     #expect(try p.gage(["select", "--label"]).stdout == "\n")
@@ -121,16 +130,20 @@ struct ManageRunsTests {
     #expect(usage.exitCode == 64, "no runs named: a usage error")
   }
 
-  @Test("delete asks for -y without a terminal, moves to the trash with a marker; restore and purge")
+  @Test(
+    "delete asks for -y without a terminal, moves to the trash with a marker; restore and purge")
   func deleteRestorePurge() throws {
     let p = try Self.project()
     defer { p.remove() }
     let id = try p.gage(["select", "2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let refused = try p.gage(["delete", "2"])
     #expect(refused.exitCode == 1)
-    #expect(refused.stderr == "gage: refusing to delete 1 run without -y: there is no terminal to ask on\n")
+    #expect(
+      refused.stderr
+        == "gage: refusing to delete 1 run without -y: there is no terminal to ask on\n")
     #expect(try p.gage(["rm", "2", "-y"]).exitCode == 0)
-    let markers = try FileManager.default.contentsOfDirectory(atPath: FileIO.join(p.runsDir, id + ".move"))
+    let markers = try FileManager.default.contentsOfDirectory(
+      atPath: FileIO.join(p.runsDir, id + ".move"))
     #expect(markers.count == 1 && markers[0].hasSuffix("-trash"))
     #expect(FileIO.exists(FileIO.join(p.runsDir, id + ".meta")), "a delete renames nothing")
     #expect(try p.gage(["runs"]).stdout.split(separator: "\n").count == 3)
@@ -144,7 +157,8 @@ struct ManageRunsTests {
     #expect(try p.gage(["runs", "--json"]).stdout.contains("\"index\": 2") == false)
   }
 
-  @Test("Local archives: move, list, runs --archive, rename, delete (empty only), restore --archive")
+  @Test(
+    "Local archives: move, list, runs --archive, rename, delete (empty only), restore --archive")
   func archives() throws {
     let p = try Self.project()
     defer { p.remove() }
@@ -169,7 +183,8 @@ struct ManageRunsTests {
     #expect(missing.stderr == "gage: there is no archive \"nope\" (there are no archives)\n")
   }
 
-  @Test("A runs dir that does not exist lists nothing; a damaged run lists as unknown among the others")
+  @Test(
+    "A runs dir that does not exist lists nothing; a damaged run lists as unknown among the others")
   func badRunsDirs() throws {
     let p = try Self.project()
     defer { p.remove() }
@@ -182,7 +197,9 @@ struct ManageRunsTests {
     try FileIO.write("garbage", to: exit)
     let listed = try p.gage(["runs"])
     #expect(listed.exitCode == 0)
-    #expect(listed.stdout.contains("unknown (proc/exit holds \"garbage\", not an exit code)"), "\(listed)")
+    #expect(
+      listed.stdout.contains("unknown (proc/exit holds \"garbage\", not an exit code)"), "\(listed)"
+    )
     #expect(listed.stdout.split(separator: "\n").count == 4)
   }
 

@@ -11,21 +11,21 @@ struct RunDependencyTests {
   func select() throws {
     let p = try TestProject(files: [
       "gage.toml": """
-        [prepare]
-        exec = "echo $RUN_ID > data.txt"
+      [prepare]
+      exec = "echo $RUN_ID > data.txt"
 
-        [train]
-        exec = "cat data.txt"
-        depends = [{run-select = "prepare", files = ["data.txt"]}]
+      [train]
+      exec = "cat data.txt"
+      depends = [{run-select = "prepare", files = ["data.txt"]}]
 
-        [pick]
-        exec = "cat data.txt"
-        depends = [{run-select = "op = prepare and label = keep", files = ["data.txt"]}]
+      [pick]
+      exec = "cat data.txt"
+      depends = [{run-select = "op = prepare and label = keep", files = ["data.txt"]}]
 
-        [none]
-        exec = "cat data.txt"
-        depends = [{run-select = "op = prepare and label = nothing", files = ["data.txt"]}]
-        """
+      [none]
+      exec = "cat data.txt"
+      depends = [{run-select = "op = prepare and label = nothing", files = ["data.txt"]}]
+      """
     ])
     defer { p.remove() }
     #expect(try p.gage(["run", "prepare", "-q"]).exitCode == 0)
@@ -38,6 +38,8 @@ struct RunDependencyTests {
     #expect(try p.gage(["run", "pick"]).stdout == older + "\n")
     let none = try p.gage(["run", "none", "-q"])
     #expect(none.exitCode == 1)
-    #expect(none.stderr.contains("no completed run matches \"op = prepare and label = nothing\""), "\(none)")
+    #expect(
+      none.stderr.contains("no completed run matches \"op = prepare and label = nothing\""),
+      "\(none)")
   }
 }

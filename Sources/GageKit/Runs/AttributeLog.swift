@@ -31,7 +31,9 @@ public struct AttributeLog {
 
   /// Appends one change. The entry is written under a temporary name and renamed into
   /// place, so that a reader never sees half of it.
-  public func log(set: [String: JSONValue], delete: [String] = [], author: String = AttributeLog.currentUser) throws {
+  public func log(
+    set: [String: JSONValue], delete: [String] = [], author: String = AttributeLog.currentUser
+  ) throws {
     guard !set.isEmpty || !delete.isEmpty else { return }
     try FileIO.makeDirectories(dir)
     let entry = JSONValue.object([

@@ -39,10 +39,13 @@ public struct LocalArchives: Sendable {
       let archiveDir = FileIO.join(dir, id)
       let file = FileIO.join(archiveDir, ".archive")
       guard let text = FileIO.readTextIfPresent(file), text.hasPrefix(Self.schema) else { continue }
-      let name = String(text.dropFirst(Self.schema.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+      let name = String(text.dropFirst(Self.schema.count)).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       guard !name.isEmpty else { continue }
       var st = stat()
-      let modified = stat(file, &st) == 0 ? Int64(st.st_mtim.tv_sec) * 1_000_000 + Int64(st.st_mtim.tv_nsec) / 1000 : nil
+      let modified =
+        stat(file, &st) == 0
+        ? Int64(st.st_mtim.tv_sec) * 1_000_000 + Int64(st.st_mtim.tv_nsec) / 1000 : nil
       result.append(LocalArchive(id: id, name: name, dir: archiveDir, modified: modified))
     }
     return result
@@ -59,7 +62,8 @@ public struct LocalArchives: Sendable {
     let names = all().map(\.name)
     throw GageError.notFound(
       "there is no archive \"\(name)\""
-        + (names.isEmpty ? " (there are no archives)" : "; archives: \(names.joined(separator: ", "))"))
+        + (names.isEmpty
+          ? " (there are no archives)" : "; archives: \(names.joined(separator: ", "))"))
   }
 
   /// The archive id for `id` or `name`: archive ids are containers too.
@@ -70,7 +74,9 @@ public struct LocalArchives: Sendable {
   /// Makes a new archive called `name`.
   public func create(_ name: String) throws -> LocalArchive {
     try Self.validate(name)
-    guard named(name) == nil else { throw GageError.conflict("an archive named \"\(name)\" already exists") }
+    guard named(name) == nil else {
+      throw GageError.conflict("an archive named \"\(name)\" already exists")
+    }
     let id = RunID.timeOrdered()
     let archiveDir = FileIO.join(dir, id)
     try FileIO.makeDirectories(archiveDir)
@@ -82,7 +88,9 @@ public struct LocalArchives: Sendable {
   public func rename(_ current: String, to new: String) throws {
     try Self.validate(new)
     let archive = try require(current)
-    guard named(new) == nil else { throw GageError.conflict("an archive named \"\(new)\" already exists") }
+    guard named(new) == nil else {
+      throw GageError.conflict("an archive named \"\(new)\" already exists")
+    }
     try FileIO.write(Self.schema + new, to: FileIO.join(archive.dir, ".archive"))
   }
 
@@ -103,7 +111,8 @@ public struct LocalArchives: Sendable {
   private static func validate(_ name: String) throws {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty, trimmed == name, !name.contains("\n") else {
-      throw GageError.invalidInput("invalid archive name \"\(name)\": use a non-empty name without surrounding spaces")
+      throw GageError.invalidInput(
+        "invalid archive name \"\(name)\": use a non-empty name without surrounding spaces")
     }
   }
 }

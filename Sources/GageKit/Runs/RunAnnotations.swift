@@ -38,7 +38,9 @@ public struct RunAnnotations {
 
   /// Adds a comment; returns its id.
   @discardableResult
-  public func addComment(_ message: String, author: String = AttributeLog.currentUser) throws -> String {
+  public func addComment(_ message: String, author: String = AttributeLog.currentUser) throws
+    -> String
+  {
     let millis = RunClock.monotonicMillis()
     let id = String(RunID.timeOrdered(millis: millis).prefix(13))
     try log.log(set: [Self.key(id): Self.value(message, millis: millis)], author: author)
@@ -47,7 +49,9 @@ public struct RunAnnotations {
   }
 
   /// Replaces the text of comment `id` (a unique prefix of it is enough).
-  public func editComment(_ id: String, message: String, author: String = AttributeLog.currentUser) throws {
+  public func editComment(_ id: String, message: String, author: String = AttributeLog.currentUser)
+    throws
+  {
     let comment = try find(id)
     let millis = RunClock.monotonicMillis()
     try log.log(set: [Self.key(comment.id): Self.value(message, millis: millis)], author: author)
@@ -66,7 +70,9 @@ public struct RunAnnotations {
     var byID: [String: RunComment] = [:]
     for entry in log.entries() {
       for (key, value) in entry.set {
-        guard let id = Self.commentID(key), let message = value["msg"]?.stringValue else { continue }
+        guard let id = Self.commentID(key), let message = value["msg"]?.stringValue else {
+          continue
+        }
         let timestamp: Int64
         switch value["timestamp"] {
         case .int(let t): timestamp = Int64(t)
@@ -100,10 +106,12 @@ public struct RunAnnotations {
     guard let first = matches.first else {
       let known = all.map(\.id).joined(separator: ", ")
       throw GageError.notFound(
-        "run \(run.name) has no comment \"\(id)\"" + (known.isEmpty ? " (it has no comments)" : "; its comments: \(known)"))
+        "run \(run.name) has no comment \"\(id)\""
+          + (known.isEmpty ? " (it has no comments)" : "; its comments: \(known)"))
     }
     guard matches.count == 1 else {
-      throw GageError.invalidInput("\"\(id)\" matches \(matches.count) comments of run \(run.name): give more of the id")
+      throw GageError.invalidInput(
+        "\"\(id)\" matches \(matches.count) comments of run \(run.name): give more of the id")
     }
     return first
   }

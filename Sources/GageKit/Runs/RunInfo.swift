@@ -29,7 +29,8 @@ public struct RunInfo {
     attributes = record.attributes
     comments = RunAnnotations(run: run).comments()
     command = try? meta?.json(MetaFile.cmd)
-    manifest = meta?.text(MetaFile.manifest).flatMap { try? Manifest.parse($0) } ?? Manifest(entries: [])
+    manifest =
+      meta?.text(MetaFile.manifest).flatMap { try? Manifest.parse($0) } ?? Manifest(entries: [])
     summary = (try? meta?.json(MetaFile.summary)) ?? .object([:])
     source = try? meta?.json(MetaFile.gitSource)
   }
@@ -81,7 +82,9 @@ public struct RunInfo {
     o["summary"] = summary
     o["files"] = .array(
       manifest.entries.map {
-        .object(["path": .string($0.path), "type": .string($0.type.label), "sha256": .string($0.digest)])
+        .object([
+          "path": .string($0.path), "type": .string($0.type.label), "sha256": .string($0.digest),
+        ])
       })
     if let command { o["command"] = command }
     if let source { o["source"] = source }

@@ -14,7 +14,9 @@ public struct RunListing {
 
   /// The runs of `container` in `catalog`, matching `filter` when given. With a filter every
   /// run is read; without one, records are read only when asked for.
-  public init(catalog: RunCatalog, container: String?, filter: WhereFilter? = nil, noun: String = "runs") {
+  public init(
+    catalog: RunCatalog, container: String?, filter: WhereFilter? = nil, noun: String = "runs"
+  ) {
     self.catalog = catalog
     self.container = container
     let all = catalog.keys(in: container)
@@ -38,7 +40,8 @@ public struct RunListing {
     switch count {
     case 0: return "there are no \(noun)"
     case 1:
-      let singular = noun.range(of: "runs").map { noun.replacingCharacters(in: $0, with: "run") } ?? noun
+      let singular =
+        noun.range(of: "runs").map { noun.replacingCharacters(in: $0, with: "run") } ?? noun
       return "there is 1 \(singular)"
     default: return "there are \(count) \(noun)"
     }

@@ -13,7 +13,8 @@ public enum RunMoves {
   /// The container named by a marker file name, or nil when the name is not a marker.
   public static func container(marker name: String) -> String? {
     let chars = Array(name.utf8)
-    guard chars.count > 37, chars[36] == UInt8(ascii: "-"), RunID.isValid(String(decoding: chars[0..<36], as: UTF8.self))
+    guard chars.count > 37, chars[36] == UInt8(ascii: "-"),
+      RunID.isValid(String(decoding: chars[0..<36], as: UTF8.self))
     else { return nil }
     return String(decoding: chars[37...], as: UTF8.self)
   }

@@ -23,7 +23,9 @@ extension RunRecord {
       "meta_dir": .string(run.metaDir),
     ]
     if let opref {
-      var r: [String: JSONValue] = ["namespace": .string(opref.namespace), "name": .string(opref.name)]
+      var r: [String: JSONValue] = [
+        "namespace": .string(opref.namespace), "name": .string(opref.name),
+      ]
       r["version"] = opref.version.map(JSONValue.string) ?? .null
       o["opref"] = .object(r)
     } else {

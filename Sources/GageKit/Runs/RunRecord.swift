@@ -85,13 +85,18 @@ public struct RunRecord: Sendable {
   public static func read(
     id: String, form: MetaForm, files: RunFiles, runsDir: String, now: Int64 = FileStamp.now()
   ) -> RunRecord {
-    read(run: form.run(id: id, runsDir: runsDir), form: form, files: files, runsDir: runsDir, now: now)
+    read(
+      run: form.run(id: id, runsDir: runsDir), form: form, files: files, runsDir: runsDir, now: now)
   }
 
   /// Reads the record of `run`, wherever its files are.
   public static func read(run: Run) -> RunRecord {
     var form = MetaForm.dir
-    if run.metaIsZip { form = run.isRenamedDeleted ? .deletedZip : .zip } else if run.isRenamedDeleted { form = .deletedDir }
+    if run.metaIsZip {
+      form = run.isRenamedDeleted ? .deletedZip : .zip
+    } else if run.isRenamedDeleted {
+      form = .deletedDir
+    }
     var files: RunFiles = []
     if FileIO.exists(run.userDir) { files.insert(form.isRenamedDeleted ? .userDeleted : .user) }
     if FileIO.exists(run.moveDir) { files.insert(.move) }
@@ -101,7 +106,9 @@ public struct RunRecord: Sendable {
     return record
   }
 
-  private static func read(run: Run, form: MetaForm, files: RunFiles, runsDir: String, now: Int64) -> RunRecord {
+  private static func read(run: Run, form: MetaForm, files: RunFiles, runsDir: String, now: Int64)
+    -> RunRecord
+  {
     let id = run.id
     var stamps = Stamps()
     stamps.meta = FileStamp.of(run.metaDir, now: now)
@@ -110,9 +117,11 @@ public struct RunRecord: Sendable {
     if files.contains(.move) { stamps.move = FileStamp.of(run.moveDir, now: now) }
 
     var record = RunRecord(
-      runsDir: runsDir, id: id, form: form, files: files, opref: nil, status: .unknown, reason: nil, host: nil,
+      runsDir: runsDir, id: id, form: form, files: files, opref: nil, status: .unknown, reason: nil,
+      host: nil,
       exitCode: nil, initialized: nil, staged: nil, started: nil, stopped: nil, label: nil,
-      container: RunMoves.active, configJSON: "{}", metricsJSON: "{}", attributesJSON: "{}", stamps: stamps)
+      container: RunMoves.active, configJSON: "{}", metricsJSON: "{}", attributesJSON: "{}",
+      stamps: stamps)
     record.explicitRun = run
     record.readUserFiles(run)
 
@@ -177,7 +186,9 @@ public struct RunRecord: Sendable {
       do {
         return try JSONValue.parse(t)
       } catch let error as JSONParseError {
-        problems.append("\(name) is not valid JSON (line \(error.line), column \(error.column): \(error.message))")
+        problems.append(
+          "\(name) is not valid JSON (line \(error.line), column \(error.column): \(error.message))"
+        )
       } catch {
         problems.append("\(name) is not valid JSON")
       }
@@ -192,11 +203,15 @@ public struct RunRecord: Sendable {
         if let inner = value["value"] { metrics[key] = inner }
       }
       metricsJSON = JSONValue.object(metrics).compact()
-      if label == nil, let summaryLabel = summary["attributes"]?["label"]?.stringValue { label = summaryLabel }
+      if label == nil, let summaryLabel = summary["attributes"]?["label"]?.stringValue {
+        label = summaryLabel
+      }
     }
     // Files change while a run is made or runs; only a finished run's damage is real.
-    if !problems.isEmpty, status.isFinal || status == .unknown || !FileStamp.isRecent(run.metaDir, seconds: 10)
-      && status != .running
+    if !problems.isEmpty,
+      status.isFinal || status == .unknown
+        || !FileStamp.isRecent(run.metaDir, seconds: 10)
+          && status != .running
     {
       status = .unknown
       reason = problems.joined(separator: "; ")

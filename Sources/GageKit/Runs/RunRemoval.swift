@@ -29,13 +29,17 @@ public enum RunRemoval {
     try refuseRunning(record, "delete")
     let base = FileIO.join(record.runsDir, record.id)
     // The meta first: without it, what is left is no longer a run.
-    let order = [".meta", ".meta.zip", ".meta.deleted", ".meta.zip.deleted"]
+    let order =
+      [".meta", ".meta.zip", ".meta.deleted", ".meta.zip.deleted"]
       + RunFiles.suffixes.map(\.0).filter { !$0.hasPrefix(".meta") }
     for suffix in order {
       try FileIO.removeTree(base + suffix)
     }
     if let explicit = record.explicitRun {
-      for path in [explicit.metaDir, explicit.runDir, explicit.userDir, explicit.moveDir, explicit.projectRefPath] {
+      for path in [
+        explicit.metaDir, explicit.runDir, explicit.userDir, explicit.moveDir,
+        explicit.projectRefPath,
+      ] {
         try FileIO.removeTree(path)
       }
     }
@@ -44,13 +48,16 @@ public enum RunRemoval {
 
   private static func refuseRunning(_ record: RunRecord, _ verb: String) throws {
     if record.status == .running {
-      throw GageError.conflict("run \(record.name) is running; stop it first (gage stop \(record.name))")
+      throw GageError.conflict(
+        "run \(record.name) is running; stop it first (gage stop \(record.name))")
     }
   }
 
   private static func renameBack(_ record: RunRecord) throws {
     let base = FileIO.join(record.runsDir, record.id)
-    let pairs = [".meta.deleted", ".meta.zip.deleted", ".deleted", ".user.deleted", ".project.deleted"].map {
+    let pairs = [
+      ".meta.deleted", ".meta.zip.deleted", ".deleted", ".user.deleted", ".project.deleted",
+    ].map {
       (base + $0, base + String($0.dropLast(8)))
     }
     for (_, target) in pairs where FileIO.exists(target) && FileIO.exists(target + ".deleted") {

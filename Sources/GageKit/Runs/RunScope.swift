@@ -42,7 +42,9 @@ public struct RunQuery {
   public var scope: RunScope
 
   /// A query.
-  public init(specs: [String] = [], filter: WhereFilter? = nil, all: Bool = false, scope: RunScope = .active) {
+  public init(
+    specs: [String] = [], filter: WhereFilter? = nil, all: Bool = false, scope: RunScope = .active
+  ) {
     self.specs = specs
     self.filter = filter
     self.all = all
@@ -61,7 +63,8 @@ public struct RunQuery {
   /// The selected runs with their 1-based index in the listing, in list order.
   public func select(_ catalog: RunCatalog) throws -> [(index: Int, record: RunRecord)] {
     let listing = try listing(catalog)
-    let positions = specs.isEmpty ? (namesRuns ? Array(0..<listing.count) : []) : try listing.select(specs)
+    let positions =
+      specs.isEmpty ? (namesRuns ? Array(0..<listing.count) : []) : try listing.select(specs)
     return positions.compactMap { p in listing.record(at: p).map { (p + 1, $0) } }
   }
 }

@@ -11,12 +11,17 @@ public enum RunSpec {
   public static func resolve(_ spec: String, in listing: RunListing) throws -> [Int] {
     let count = listing.count
     let trimmed = spec.trimmingCharacters(in: .whitespaces)
-    guard !trimmed.isEmpty else { throw GageError.invalidInput("an empty run spec selects nothing") }
+    guard !trimmed.isEmpty else {
+      throw GageError.invalidInput("an empty run spec selects nothing")
+    }
     if let index = Int(trimmed), trimmed.allSatisfy(\.isNumber) {
-      guard index >= 1, index <= count else {
-        throw GageError.notFound("no run at index \(index): \(listing.countPhrase)")
-      }
-      return [index - 1]
+      if index >= 1, index <= count { return [index - 1] }
+      // An id may start with digits only (`12345678-...`): past the end of the list, a
+      // number is tried as a prefix, as Gage does.
+      let all = listing.idsAndNames()
+      let prefixed = all.indices.filter { all[$0].id.hasPrefix(trimmed) }
+      if prefixed.count == 1 { return prefixed }
+      throw GageError.notFound("no run at index \(index): \(listing.countPhrase)")
     }
     if let colon = trimmed.firstIndex(of: ":") {
       let a = trimmed[..<colon]
@@ -25,7 +30,8 @@ public enum RunSpec {
         let start = a.isEmpty ? 1 : Int(a) ?? 1
         let end = b.isEmpty ? count : Int(b) ?? count
         guard start >= 1, start <= end else {
-          throw GageError.invalidInput("invalid slice \"\(spec)\": use FIRST:LAST with 1 <= FIRST <= LAST")
+          throw GageError.invalidInput(
+            "invalid slice \"\(spec)\": use FIRST:LAST with 1 <= FIRST <= LAST")
         }
         let range = (start - 1)..<min(end, count)
         guard !range.isEmpty else {
@@ -44,7 +50,9 @@ public enum RunSpec {
     if matches.isEmpty {
       throw GageError.notFound(notFoundMessage(trimmed, listing: listing, all: all))
     }
-    var lines = ["\"\(trimmed)\" matches \(matches.count) \(listing.noun); give more of the id or name:"]
+    var lines = [
+      "\"\(trimmed)\" matches \(matches.count) \(listing.noun); give more of the id or name:"
+    ]
     for n in matches.prefix(10) {
       lines.append("  " + describe(n, listing: listing))
     }
@@ -55,30 +63,41 @@ public enum RunSpec {
   private static func describe(_ position: Int, listing: RunListing) -> String {
     guard let r = listing.record(at: position) else { return "#\(position + 1)" }
     let label = r.label.map { "  \($0)" } ?? ""
-    return "\(position + 1)  \(r.name)  \(r.id.prefix(8))  \(r.operation)  \(r.status.rawValue)\(label)"
+    return
+      "\(position + 1)  \(r.name)  \(r.id.prefix(8))  \(r.operation)  \(r.status.rawValue)\(label)"
   }
 
-  private static func notFoundMessage(_ spec: String, listing: RunListing, all: [(id: String, name: String)]) -> String {
-    var message = "no run matches \"\(spec)\"" + (listing.noun == "runs" ? "" : " among the \(listing.noun)")
+  private static func notFoundMessage(
+    _ spec: String, listing: RunListing, all: [(id: String, name: String)]
+  ) -> String {
+    var message =
+      "no run matches \"\(spec)\"" + (listing.noun == "runs" ? "" : " among the \(listing.noun)")
     // The run may be in another container.
     if listing.container != nil {
       let lower = spec.lowercased()
-      let elsewhere = listing.catalog.keys(in: nil).filter { $0.id.hasPrefix(lower) || $0.name.hasPrefix(lower) }
+      let elsewhere = listing.catalog.keys(in: nil).filter {
+        $0.id.hasPrefix(lower) || $0.name.hasPrefix(lower)
+      }
       if let key = elsewhere.first, elsewhere.count == 1, let record = listing.catalog.record(key) {
         let place: String
         switch record.container {
-        case RunMoves.trash: place = "is in the trash (gage runs --deleted; gage restore \(record.name))"
+        case RunMoves.trash:
+          place = "is in the trash (gage runs --deleted; gage restore \(record.name))"
         case RunMoves.active: place = "is active (gage runs)"
         default:
-          let name = LocalArchives(runsDir: listing.catalog.runsDir).archive(forContainer: record.container)?.name
-          place = "is archived in \"\(name ?? record.container)\" (gage runs --archive \(name ?? record.container))"
+          let name = LocalArchives(runsDir: listing.catalog.runsDir).archive(
+            forContainer: record.container)?.name
+          place =
+            "is archived in \"\(name ?? record.container)\" (gage runs --archive \(name ?? record.container))"
         }
         return message + "; run \(record.name) (\(record.id.prefix(8))) \(place)"
       }
     }
     let near = nearMatches(spec, all: all)
     if !near.isEmpty {
-      message += "; did you mean " + near.map { "\($0.name) (\($0.id.prefix(8)))" }.joined(separator: ", ") + "?"
+      message +=
+        "; did you mean " + near.map { "\($0.name) (\($0.id.prefix(8)))" }.joined(separator: ", ")
+        + "?"
     } else {
       message += "; `gage runs` lists them"
     }
@@ -87,12 +106,16 @@ public enum RunSpec {
 
   /// Runs whose id or name is within a small edit distance of `spec` (compared with a
   /// prefix of the same length), closest first.
-  static func nearMatches(_ spec: String, all: [(id: String, name: String)], limit: Int = 5) -> [(id: String, name: String)] {
+  static func nearMatches(_ spec: String, all: [(id: String, name: String)], limit: Int = 5) -> [(
+    id: String, name: String
+  )] {
     let s = Array(spec.lowercased().utf8)
     let allowed = max(1, s.count / 4)
     var scored: [(Int, Int)] = []
     for (n, run) in all.enumerated() {
-      let d = min(distance(s, Array(run.name.utf8.prefix(s.count))), distance(s, Array(run.id.utf8.prefix(s.count))))
+      let d = min(
+        distance(s, Array(run.name.utf8.prefix(s.count))),
+        distance(s, Array(run.id.utf8.prefix(s.count))))
       if d <= allowed { scored.append((d, n)) }
     }
     scored.sort { $0 < $1 }
@@ -108,7 +131,8 @@ public enum RunSpec {
     for i in 1...a.count {
       current[0] = i
       for j in 1...b.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
       }
       swap(&previous, &current)
     }

@@ -47,7 +47,8 @@ public struct StatusReading: Sendable, Equatable {
   /// start time, or a lock held on another host) → running, a dead one → terminated; else
   /// `started` → terminated; else `staged` → staged; else pending.
   public static func read(exists: (String) -> Bool, text: (String) -> String?) -> StatusReading {
-    let runner = text(MetaFile.runner).flatMap { try? JSONValue.parse($0) }.flatMap(RunnerIdentity.init(json:))
+    let runner = text(MetaFile.runner).flatMap { try? JSONValue.parse($0) }.flatMap(
+      RunnerIdentity.init(json:))
     var reading = StatusReading(status: .pending)
     if let exitText = text(MetaFile.exit) {
       let trimmed = exitText.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -59,7 +60,9 @@ public struct StatusReading: Sendable, Equatable {
       // An empty proc/exit is being written by a live runner; anything else is damage.
       if !(trimmed.isEmpty && runner?.isAliveHere == true) {
         reading.status = .unknown
-        reading.reason = trimmed.isEmpty ? "proc/exit is empty" : "proc/exit holds \"\(trimmed.prefix(40))\", not an exit code"
+        reading.reason =
+          trimmed.isEmpty
+          ? "proc/exit is empty" : "proc/exit holds \"\(trimmed.prefix(40))\", not an exit code"
         return reading
       }
     }
@@ -72,7 +75,8 @@ public struct StatusReading: Sendable, Equatable {
         } else {
           reading.status = runner.isAliveHere ? .running : .terminated
         }
-      } else if let lock, let pid = Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+      } else if let lock, let pid = Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)),
+        pid > 0,
         kill(pid, 0) == 0 || errno == EPERM
       {
         // Older Gage records no runner identity: a live lock PID is the best evidence.
@@ -109,7 +113,8 @@ extension Run {
       return StatusReading.read(exists: meta.exists, text: meta.text)
     }
     return StatusReading.read(
-      exists: { FileIO.exists(self.metaPath($0)) }, text: { FileIO.readTextIfPresent(self.metaPath($0)) })
+      exists: { FileIO.exists(self.metaPath($0)) },
+      text: { FileIO.readTextIfPresent(self.metaPath($0)) })
   }
 
   /// The status, by SPEC §3's rules (see `StatusReading.read`).

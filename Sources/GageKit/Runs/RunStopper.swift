@@ -26,7 +26,8 @@ public enum RunStopper {
       if runner.isAliveHere, kill(runner.pid, signal) == 0 { return .signalled(pid: runner.pid) }
     }
     if let lock = FileIO.readTextIfPresent(run.metaPath(MetaFile.lock)),
-      let pid = Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0
+      let pid = Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+      kill(pid, 0) == 0
     {
       kill(-pid, signal)
       kill(pid, signal)

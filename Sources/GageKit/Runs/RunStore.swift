@@ -41,14 +41,16 @@ public struct RunStore: Sendable {
 public enum RunsDirectory {
   /// Resolves the runs dir.
   public static func resolve(
-    option: String?, environment: [String: String] = ProcessInfo.processInfo.environment, gageFile: GageFile?
+    option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    gageFile: GageFile?
   ) -> String {
     if let option, !option.isEmpty { return FileIO.absolute(option) }
     if let v = environment["GAGE_RUNS"], !v.isEmpty { return FileIO.absolute(v) }
     if let v = environment["RUNS_DIR"], !v.isEmpty { return FileIO.absolute(v) }
     if let file = gageFile {
       if let dir = file.runsDir, !dir.isEmpty {
-        return dir.hasPrefix("/") ? dir : ((file.projectDir + "/" + dir) as NSString).standardizingPath
+        return dir.hasPrefix("/")
+          ? dir : ((file.projectDir + "/" + dir) as NSString).standardizingPath
       }
       return FileIO.join(file.projectDir, ".gage/runs")
     }

@@ -23,7 +23,10 @@ struct DamagedRunTests {
       (MetaFile.exit, "", "proc/exit is empty"),
       (MetaFile.opref, "3 what", "opref holds \"3 what\", not an opref"),
       (MetaFile.started, "12ab", "started holds \"12ab\", not a timestamp"),
-      (MetaFile.config, "{\"lr\": ", "config.json is not valid JSON (line 1, column 8: expected a value)"),
+      (
+        MetaFile.config, "{\"lr\": ",
+        "config.json is not valid JSON (line 1, column 8: expected a value)"
+      ),
     ])
   func damaged(file: String, content: String, reason: String) throws {
     let tmp = try TempDir()
@@ -32,7 +35,9 @@ struct DamagedRunTests {
     made.meta[file] = content
     let record = try Self.record(made, in: tmp)
     #expect(record.status == .unknown)
-    #expect(record.reason?.hasPrefix(reason.components(separatedBy: " (line").first ?? reason) == true, "\(record.reason ?? "-")")
+    #expect(
+      record.reason?.hasPrefix(reason.components(separatedBy: " (line").first ?? reason) == true,
+      "\(record.reason ?? "-")")
   }
 
   @Test("A missing opref in a finished run is damage; the other runs still list")
@@ -47,7 +52,8 @@ struct DamagedRunTests {
     #expect(record.status == .unknown)
     #expect(record.reason == "opref is missing")
     #expect(record.operation == "?")
-    let listing = RunListing(catalog: RunCatalog(runsDir: tmp.path("runs")), container: RunMoves.active)
+    let listing = RunListing(
+      catalog: RunCatalog(runsDir: tmp.path("runs")), container: RunMoves.active)
     #expect(listing.records(0..<2).map(\.status) == [.completed, .unknown])
   }
 
@@ -67,16 +73,23 @@ struct DamagedRunTests {
 
     var live = HandMadeRun(started: Self.base, exit: nil)
     live.meta[MetaFile.lock] = String(getpid())
-    #expect(try Self.record(live, in: tmp).status == .running, "older Gage: a live lock PID means running")
+    #expect(
+      try Self.record(live, in: tmp).status == .running, "older Gage: a live lock PID means running"
+    )
 
     var recorded = HandMadeRun(started: Self.base, exit: nil)
     recorded.meta[MetaFile.lock] = String(getpid())
-    recorded.meta[MetaFile.runner] = RunnerIdentity(host: RunnerIdentity.hostName(), pid: dead, startTime: nil)
-      .json.prettyPrinted()
-    #expect(try Self.record(recorded, in: tmp).status == .terminated, "the runner died; the lock's PID is not it")
+    recorded.meta[MetaFile.runner] = RunnerIdentity(
+      host: RunnerIdentity.hostName(), pid: dead, startTime: nil
+    )
+    .json.prettyPrinted()
+    #expect(
+      try Self.record(recorded, in: tmp).status == .terminated,
+      "the runner died; the lock's PID is not it")
 
     var elsewhere = HandMadeRun(started: Self.base, exit: nil)
-    elsewhere.meta[MetaFile.runner] = RunnerIdentity(host: "far-away", pid: 1, startTime: 1).json.prettyPrinted()
+    elsewhere.meta[MetaFile.runner] = RunnerIdentity(host: "far-away", pid: 1, startTime: 1).json
+      .prettyPrinted()
     let remote = try Self.record(elsewhere, in: tmp)
     #expect(remote.status == .running)
     #expect(remote.host == "far-away")

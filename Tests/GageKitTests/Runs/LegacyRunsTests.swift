@@ -12,7 +12,9 @@ struct LegacyRunsTests {
   static let base = Int64(1_767_225_600_000_000)
 
   /// A runs dir with one run of each kind.
-  static func mixed(_ tmp: TempDir) throws -> (dir: String, old: HandMadeRun, deleted: HandMadeRun, zipped: HandMadeRun, moved: HandMadeRun) {
+  static func mixed(_ tmp: TempDir) throws -> (
+    dir: String, old: HandMadeRun, deleted: HandMadeRun, zipped: HandMadeRun, moved: HandMadeRun
+  ) {
     let dir = try tmp.makeDir("runs")
     var old = HandMadeRun(opref: "1 proj prepare", started: Self.base, config: #"{"rows": 100}"#)
     old.user["0190f3a1-0000-4000-8000-000000000001.json"] =
@@ -55,7 +57,9 @@ struct LegacyRunsTests {
 
     let trash = RunListing(catalog: catalog, container: RunMoves.trash)
     let trashed = trash.records(0..<trash.count)
-    #expect(trashed.map(\.id) == [moved.id, deleted.id], "the newest marker wins; renamed runs are in the trash")
+    #expect(
+      trashed.map(\.id) == [moved.id, deleted.id],
+      "the newest marker wins; renamed runs are in the trash")
     #expect(trashed[1].form == .deletedDir)
     #expect(trashed[1].status == .error)
     #expect(trashed[1].label == "gone", "read from <id>.user.deleted")
@@ -69,7 +73,8 @@ struct LegacyRunsTests {
     let (dir, old, _, zipped, _) = try Self.mixed(tmp)
     let catalog = RunCatalog(runsDir: dir)
     func ids(_ expression: String) throws -> [String] {
-      let listing = RunListing(catalog: catalog, container: RunMoves.active, filter: try WhereFilter(expression))
+      let listing = RunListing(
+        catalog: catalog, container: RunMoves.active, filter: try WhereFilter(expression))
       return listing.records(0..<listing.count).map(\.id)
     }
     #expect(try ids("config.lr < 0.1") == [zipped.id])
@@ -105,7 +110,9 @@ struct LegacyRunsTests {
       #expect(FileIO.exists(FileIO.join(dir, deleted.id + suffix)), "\(suffix)")
       #expect(!FileIO.exists(FileIO.join(dir, deleted.id + suffix + ".deleted")), "\(suffix)")
     }
-    #expect(try FileManager.default.contentsOfDirectory(atPath: FileIO.join(dir, moved.id + ".move")).count == 4)
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: FileIO.join(dir, moved.id + ".move"))
+        .count == 4)
     catalog = RunCatalog(runsDir: dir)
     let active = RunListing(catalog: catalog, container: RunMoves.active)
     #expect(active.count == 4)
@@ -121,7 +128,8 @@ struct LegacyRunsTests {
     try tmp.write("runs/\(id).meta.zip", "PK\u{3}\u{4} truncated")
     let record = try #require(RunCatalog(runsDir: dir).record(id: id))
     #expect(record.status == .unknown)
-    #expect(record.reason?.hasPrefix("\(id).meta.zip cannot be read") == true, "\(record.reason ?? "-")")
+    #expect(
+      record.reason?.hasPrefix("\(id).meta.zip cannot be read") == true, "\(record.reason ?? "-")")
   }
 
   @Test("The hand-written zip is a zip: CRC-32 known answer")

@@ -63,7 +63,8 @@ struct RunCatalogTests {
     usleep(20_000)
     try RunAnnotations(run: run).setLabel("second")
     try FileIO.removeFile(FileIO.join(dir, ".index/changed"))
-    #expect(Self.settled(dir).record(id: run.id)?.label == "second", "the .user dir's stamp changed")
+    #expect(
+      Self.settled(dir).record(id: run.id)?.label == "second", "the .user dir's stamp changed")
 
     // A move to the trash.
     usleep(20_000)

@@ -38,8 +38,25 @@ struct RunSpecTests {
     #expect(try Self.select(["2:3"], dir) == [Self.ids[2], Self.ids[1]])
     #expect(try Self.select([":2"], dir) == [Self.ids[3], Self.ids[2]])
     #expect(try Self.select(["3:"], dir) == [Self.ids[1], Self.ids[0]])
-    #expect(try Self.select(["3:9"], dir) == [Self.ids[1], Self.ids[0]], "a slice stops at the end of the list")
-    #expect(try Self.select(["1", "1:2", "4"], dir) == [Self.ids[3], Self.ids[2], Self.ids[0]], "each run once, in list order")
+    #expect(
+      try Self.select(["3:9"], dir) == [Self.ids[1], Self.ids[0]],
+      "a slice stops at the end of the list")
+    #expect(
+      try Self.select(["1", "1:2", "4"], dir) == [Self.ids[3], Self.ids[2], Self.ids[0]],
+      "each run once, in list order")
+  }
+
+  @Test("A number past the end of the list is tried as an id prefix (ids may start with digits only)")
+  func numericPrefix() throws {
+    let tmp = try TempDir()
+    defer { tmp.remove() }
+    let dir = try Self.runsDir(tmp)
+    let digits = "12345678-0000-4000-8000-000000000005"
+    try HandMadeRun(id: digits, started: Self.base - 1_000_000).write(in: dir)
+    #expect(try Self.select(["12345678"], dir) == [digits])
+    #expect(try Self.select(["1"], dir) == [Self.ids[3]], "an index in range is an index")
+    let error = #expect(throws: GageError.self) { try Self.select(["99"], dir) }
+    #expect(error == .notFound("no run at index 99: there are 5 runs"))
   }
 
   @Test("A prefix of an id or a name names the one run it starts")
@@ -74,7 +91,8 @@ struct RunSpecTests {
     defer { tmp.remove() }
     let dir = try Self.runsDir(tmp)
     let typo = #expect(throws: GageError.self) { try Self.select(["lusab-babod"], dir) }
-    #expect(typo == .notFound("no run matches \"lusab-babod\"; did you mean lusab-babad (7f000001)?"))
+    #expect(
+      typo == .notFound("no run matches \"lusab-babod\"; did you mean lusab-babad (7f000001)?"))
     let nothing = #expect(throws: GageError.self) { try Self.select(["zzzz"], dir) }
     #expect(nothing == .notFound("no run matches \"zzzz\"; `gage runs` lists them"))
     let index = #expect(throws: GageError.self) { try Self.select(["5"], dir) }
@@ -98,9 +116,12 @@ struct RunSpecTests {
     try RunRemoval.trash(record)
     let error = #expect(throws: GageError.self) { try Self.select(["lusab"], dir) }
     #expect(
-      error == .notFound(
-        "no run matches \"lusab\"; run lusab-babad (7f000001) is in the trash (gage runs --deleted; gage restore lusab-babad)"))
-    let trash = RunListing(catalog: RunCatalog(runsDir: dir), container: RunMoves.trash, noun: "deleted runs")
+      error
+        == .notFound(
+          "no run matches \"lusab\"; run lusab-babad (7f000001) is in the trash (gage runs --deleted; gage restore lusab-babad)"
+        ))
+    let trash = RunListing(
+      catalog: RunCatalog(runsDir: dir), container: RunMoves.trash, noun: "deleted runs")
     #expect(try trash.select(["1"]).count == 1)
     let past = #expect(throws: GageError.self) { try trash.select(["2"]) }
     #expect(past == .notFound("no run at index 2: there is 1 deleted run"))
@@ -115,7 +136,8 @@ struct RunSpecTests {
     try HandMadeRun(id: Self.ids[1], started: Self.base + 1_000_000).write(in: dir)
     try HandMadeRun(id: Self.ids[2], started: Self.base + 2_000_000, exit: "1").write(in: dir)
     let listing = RunListing(
-      catalog: RunCatalog(runsDir: dir), container: RunMoves.active, filter: try WhereFilter("status = error"))
+      catalog: RunCatalog(runsDir: dir), container: RunMoves.active,
+      filter: try WhereFilter("status = error"))
     #expect(listing.count == 2)
     #expect(try listing.select(["2"]).compactMap { listing.record(at: $0)?.id } == [Self.ids[0]])
   }

@@ -9,14 +9,19 @@ struct WhereFilterTests {
   static let hour = Int64(3_600_000_000)
 
   static func record(
-    id: String = "60a825b1-0000-4000-8000-000000000001", op: String = "train", status: RunStatus = .completed,
-    label: String? = nil, started: Int64? = jan1 + 10 * hour, exit: Int32? = 0, config: String = "{}",
+    id: String = "60a825b1-0000-4000-8000-000000000001", op: String = "train",
+    status: RunStatus = .completed,
+    label: String? = nil, started: Int64? = jan1 + 10 * hour, exit: Int32? = 0,
+    config: String = "{}",
     metrics: String = "{}", attributes: String = "{}"
   ) -> RunRecord {
     RunRecord(
-      runsDir: "/runs", id: id, form: .dir, files: [.meta], opref: OpRef(namespace: "p", name: op), status: status,
-      reason: nil, host: nil, exitCode: exit, initialized: started, staged: started, started: started,
-      stopped: started.map { $0 + hour }, label: label, container: RunMoves.active, configJSON: config,
+      runsDir: "/runs", id: id, form: .dir, files: [.meta], opref: OpRef(namespace: "p", name: op),
+      status: status,
+      reason: nil, host: nil, exitCode: exit, initialized: started, staged: started,
+      started: started,
+      stopped: started.map { $0 + hour }, label: label, container: RunMoves.active,
+      configJSON: config,
       metricsJSON: metrics, attributesJSON: attributes, stamps: .init())
   }
 
@@ -43,7 +48,9 @@ struct WhereFilterTests {
 
   @Test("Numbers compare as numbers; a value a run lacks matches only negations")
   func numbers() throws {
-    let r = Self.record(config: #"{"lr": 0.05, "epochs": 10, "model": "resnet", "fast": true}"#, metrics: #"{"loss": 0.15}"#)
+    let r = Self.record(
+      config: #"{"lr": 0.05, "epochs": 10, "model": "resnet", "fast": true}"#,
+      metrics: #"{"loss": 0.15}"#)
     #expect(try Self.matches("config.lr > 0.01", r))
     #expect(try Self.matches("config.lr = 0.05", r))
     #expect(try !Self.matches("config.lr < 0.01", r))
@@ -76,7 +83,8 @@ struct WhereFilterTests {
 
   @Test("Comments and attributes")
   func annotations() throws {
-    let attrs = #"{"comment:0190a": {"msg": "loss plateaus", "timestamp": 1}, "comment:0190b": {"msg": "rerun", "timestamp": 2}, "owner": "ana"}"#
+    let attrs =
+      #"{"comment:0190a": {"msg": "loss plateaus", "timestamp": 1}, "comment:0190b": {"msg": "rerun", "timestamp": 2}, "owner": "ana"}"#
     let r = Self.record(attributes: attrs)
     #expect(r.comments == ["loss plateaus", "rerun"])
     #expect(try Self.matches("comment ~ plateau", r))

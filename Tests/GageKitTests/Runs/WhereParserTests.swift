@@ -10,21 +10,38 @@ struct WhereParserTests {
 
   @Test("Conditions of every kind")
   func conditions() throws {
-    #expect(try WhereParser.parse("op = train") == .compare(.operation, .equal, Self.lit("train", column: 6)))
-    #expect(try WhereParser.parse("operation == train") == .compare(.operation, .equal, Self.lit("train", column: 14)))
     #expect(
-      try WhereParser.parse("label ~ \"best\"") == .compare(.label, .matches, Self.lit("best", quoted: true, column: 9)))
-    #expect(try WhereParser.parse("config.lr > 0.01") == .compare(.config("lr"), .greater, Self.lit("0.01", column: 13)))
+      try WhereParser.parse("op = train")
+        == .compare(.operation, .equal, Self.lit("train", column: 6)))
     #expect(
-      try WhereParser.parse("metric.loss<0.2") == .compare(.metric("loss"), .less, Self.lit("0.2", column: 13)))
+      try WhereParser.parse("operation == train")
+        == .compare(.operation, .equal, Self.lit("train", column: 14)))
+    #expect(
+      try WhereParser.parse("label ~ \"best\"")
+        == .compare(.label, .matches, Self.lit("best", quoted: true, column: 9)))
+    #expect(
+      try WhereParser.parse("config.lr > 0.01")
+        == .compare(.config("lr"), .greater, Self.lit("0.01", column: 13)))
+    #expect(
+      try WhereParser.parse("metric.loss<0.2")
+        == .compare(.metric("loss"), .less, Self.lit("0.2", column: 13)))
     #expect(
       try WhereParser.parse("config.model.depth >= 4")
         == .compare(.config("model.depth"), .greaterOrEqual, Self.lit("4", column: 23)))
-    #expect(try WhereParser.parse("id != abc") == .compare(.id, .notEqual, Self.lit("abc", column: 7)))
-    #expect(try WhereParser.parse("name !~ 'ka.*'") == .compare(.name, .notMatches, Self.lit("ka.*", quoted: true, column: 9)))
-    #expect(try WhereParser.parse("exit <= 1") == .compare(.exitCode, .lessOrEqual, Self.lit("1", column: 9)))
-    #expect(try WhereParser.parse("comment ~ plateau") == .compare(.comment, .matches, Self.lit("plateau", column: 11)))
-    #expect(try WhereParser.parse("attr.msg = hi") == .compare(.attribute("msg"), .equal, Self.lit("hi", column: 12)))
+    #expect(
+      try WhereParser.parse("id != abc") == .compare(.id, .notEqual, Self.lit("abc", column: 7)))
+    #expect(
+      try WhereParser.parse("name !~ 'ka.*'")
+        == .compare(.name, .notMatches, Self.lit("ka.*", quoted: true, column: 9)))
+    #expect(
+      try WhereParser.parse("exit <= 1")
+        == .compare(.exitCode, .lessOrEqual, Self.lit("1", column: 9)))
+    #expect(
+      try WhereParser.parse("comment ~ plateau")
+        == .compare(.comment, .matches, Self.lit("plateau", column: 11)))
+    #expect(
+      try WhereParser.parse("attr.msg = hi")
+        == .compare(.attribute("msg"), .equal, Self.lit("hi", column: 12)))
   }
 
   @Test("in, not in, and time values")
@@ -33,8 +50,11 @@ struct WhereParserTests {
       try WhereParser.parse("status in (completed, error)")
         == .oneOf(.status, [Self.lit("completed", column: 12), Self.lit("error", column: 23)]))
     #expect(
-      try WhereParser.parse("op not in (a)") == .not(.oneOf(.operation, [Self.lit("a", column: 12)])))
-    guard case .compare(.started, .greater, let value) = try WhereParser.parse("started > 2026-01-01") else {
+      try WhereParser.parse("op not in (a)")
+        == .not(.oneOf(.operation, [Self.lit("a", column: 12)])))
+    guard
+      case .compare(.started, .greater, let value) = try WhereParser.parse("started > 2026-01-01")
+    else {
       Issue.record("not a comparison of started")
       return
     }
@@ -58,8 +78,10 @@ struct WhereParserTests {
             .compare(.operation, .equal, Self.lit("a", column: 7)),
             .compare(.operation, .equal, Self.lit("b", column: 17))),
           .compare(.operation, .equal, Self.lit("c", column: 29))))
-    #expect(try WhereParser.parse("OP = a AND NOT op = b") == .and(
-      a, .not(.compare(.operation, .equal, Self.lit("b", column: 21)))))
+    #expect(
+      try WhereParser.parse("OP = a AND NOT op = b")
+        == .and(
+          a, .not(.compare(.operation, .equal, Self.lit("b", column: 21)))))
   }
 
   @Test(
@@ -81,9 +103,19 @@ struct WhereParserTests {
       ("label ~ \"best", "unterminated string: expected a closing \"", 9),
       ("op ! a", "unexpected '!'; operators are =, !=, <, <=, >, >=, ~ and !~", 4),
       ("label ~ \"(\"", "invalid regular expression \"(\"", 9),
-      ("started > yesterday", "expected a date like 2026-01-01 or 2026-01-01T12:30, found 'yesterday'", 11),
-      ("started < 2026-02-30", "expected a date like 2026-01-01 or 2026-01-01T12:30, found '2026-02-30'", 11),
-      ("status = done", "unknown status 'done'; statuses are pending, staged, running, completed, error, terminated, unknown", 10),
+      (
+        "started > yesterday",
+        "expected a date like 2026-01-01 or 2026-01-01T12:30, found 'yesterday'", 11
+      ),
+      (
+        "started < 2026-02-30",
+        "expected a date like 2026-01-01 or 2026-01-01T12:30, found '2026-02-30'", 11
+      ),
+      (
+        "status = done",
+        "unknown status 'done'; statuses are pending, staged, running, completed, error, terminated, unknown",
+        10
+      ),
       ("exit = zero", "expected a number, found 'zero'", 8),
       ("op = and", "expected a value after '='", 6),
     ])
@@ -118,7 +150,8 @@ struct WhereParserTests {
     #expect(halfPast.lowerBound == tenThirty)
     #expect(halfPast.count == 60_000_000)
     #expect(WhereTime.interval("2026-01-01 10:30:15Z")?.count == 1_000_000)
-    for bad in ["2026-13-01", "26-01-01", "2026-01-01T25", "2026-01-01T10:3", "2026/01/01", "soon"] {
+    for bad in ["2026-13-01", "26-01-01", "2026-01-01T25", "2026-01-01T10:3", "2026/01/01", "soon"]
+    {
       #expect(WhereTime.interval(bad) == nil, "\(bad)")
     }
   }

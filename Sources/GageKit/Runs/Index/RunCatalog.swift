@@ -69,7 +69,9 @@ public final class RunCatalog {
       for (key, files) in RunsDirScan.scan(runsDir) {
         guard let form = files.metaForm else { continue }
         if byKey[key] != nil { kept += 1 }
-        if let entry = byKey[key], entry.form == form, entry.files == files, !changed.keys.contains(key) {
+        if let entry = byKey[key], entry.form == form, entry.files == files,
+          !changed.keys.contains(key)
+        {
           admit(entry)
         } else {
           read(key, form: form, files: files)
@@ -109,7 +111,8 @@ public final class RunCatalog {
   }
 
   private func decode(_ entry: RunIndexFormat.Entry) -> RunRecord? {
-    guard let line = stored?.line(entry), var record = RunIndexFormat.record(line: line, runsDir: runsDir),
+    guard let line = stored?.line(entry),
+      var record = RunIndexFormat.record(line: line, runsDir: runsDir),
       record.id == entry.key.id
     else { return nil }
     record.files = entry.files
@@ -197,13 +200,17 @@ public final class RunCatalog {
     found.reserveCapacity(entries.count)
     for entry in entries {
       if let record = records[entry.key] {
-        if container == nil || record.container == container { found.append((record.sortTime, entry.key)) }
+        if container == nil || record.container == container {
+          found.append((record.sortTime, entry.key))
+        }
       } else if container == nil || Self.name(entry.container) == container {
         found.append((entry.sortTime, entry.key))
       }
     }
     let ordered = { (a: (Int64, RunKey), b: (Int64, RunKey)) in a.0 != b.0 ? a.0 > b.0 : a.1 < b.1 }
-    if zip(found, found.dropFirst()).contains(where: { !ordered($0, $1) }) { found.sort(by: ordered) }
+    if zip(found, found.dropFirst()).contains(where: { !ordered($0, $1) }) {
+      found.sort(by: ordered)
+    }
     return found.map(\.1)
   }
 

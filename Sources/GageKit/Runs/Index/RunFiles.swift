@@ -31,12 +31,14 @@ public struct RunFiles: OptionSet, Sendable, Hashable {
   public static let suffixes: [(String, RunFiles)] = [
     ("", .runDir), (".meta", .meta), (".meta.zip", .metaZip), (".user", .user), (".move", .move),
     (".project", .project), (".meta.deleted", .metaDeleted), (".meta.zip.deleted", .metaZipDeleted),
-    (".deleted", .runDirDeleted), (".user.deleted", .userDeleted), (".project.deleted", .projectDeleted),
+    (".deleted", .runDirDeleted), (".user.deleted", .userDeleted),
+    (".project.deleted", .projectDeleted),
   ]
 
   /// The flag for a name suffix, or nil.
   static func flag(suffix: UnsafeBufferPointer<UInt8>) -> RunFiles? {
-    for (text, flag) in suffixes where text.utf8.count == suffix.count && text.utf8.elementsEqual(suffix) {
+    for (text, flag) in suffixes
+    where text.utf8.count == suffix.count && text.utf8.elementsEqual(suffix) {
       return flag
     }
     return nil
@@ -71,7 +73,8 @@ public enum MetaForm: String, Sendable, Hashable {
     case .dir: return Run(id: id, runDir: base, metaDir: base + ".meta")
     case .zip: return Run(id: id, runDir: base, metaDir: base + ".meta.zip")
     case .deletedDir: return Run(id: id, runDir: base + ".deleted", metaDir: base + ".meta.deleted")
-    case .deletedZip: return Run(id: id, runDir: base + ".deleted", metaDir: base + ".meta.zip.deleted")
+    case .deletedZip:
+      return Run(id: id, runDir: base + ".deleted", metaDir: base + ".meta.zip.deleted")
     }
   }
 

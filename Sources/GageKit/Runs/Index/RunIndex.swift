@@ -91,7 +91,8 @@ final class StoredIndex {
     guard fd >= 0 else { return nil }
     let prefix = StoredIndex.read(fd, offset: 0, count: 64 * 1024) ?? []
     guard
-      let table = RunIndexFormat.table(prefix, readMore: { offset, count in StoredIndex.read(fd, offset: offset, count: count) })
+      let table = RunIndexFormat.table(
+        prefix, readMore: { offset, count in StoredIndex.read(fd, offset: offset, count: count) })
     else {
       close(fd)
       return nil
@@ -108,7 +109,9 @@ final class StoredIndex {
 
   /// The line of `entry`, without its newline.
   func line(_ entry: RunIndexFormat.Entry) -> [UInt8]? {
-    guard let bytes = StoredIndex.read(fd, offset: textOffset + entry.lineOffset, count: entry.lineLength),
+    guard
+      let bytes = StoredIndex.read(
+        fd, offset: textOffset + entry.lineOffset, count: entry.lineLength),
       bytes.count == entry.lineLength
     else { return nil }
     return bytes

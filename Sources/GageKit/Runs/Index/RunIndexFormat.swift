@@ -54,10 +54,13 @@ enum RunIndexFormat {
 
   /// The header and table of an index: the runs dir stamp, the entries, and where the
   /// text part starts; nil when `prefix` is not an index of this version.
-  static func table(_ prefix: [UInt8], readMore: (Int, Int) -> [UInt8]?) -> (dirStamp: UInt64, entries: [Entry], textOffset: Int)? {
+  static func table(_ prefix: [UInt8], readMore: (Int, Int) -> [UInt8]?) -> (
+    dirStamp: UInt64, entries: [Entry], textOffset: Int
+  )? {
     guard let newline = prefix.firstIndex(of: 0x0A) else { return nil }
     let header = String(decoding: prefix[0..<newline], as: UTF8.self).split(separator: "\t")
-    guard header.count == 4, header[0] == magic, header[1] == version, let dirStamp = UInt64(header[2]),
+    guard header.count == 4, header[0] == magic, header[1] == version,
+      let dirStamp = UInt64(header[2]),
       let count = Int(header[3]), count >= 0, count < 100_000_000
     else { return nil }
     let tableOffset = newline + 1
@@ -74,17 +77,24 @@ enum RunIndexFormat {
     let ok = table.withUnsafeBytes { raw -> Bool in
       for n in 0..<count {
         let at = n * entrySize
-        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt64.self)) }
-        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt32.self)) }
-        let files = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at + 40, as: UInt16.self))
+        func u64(_ o: Int) -> UInt64 {
+          UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt64.self))
+        }
+        func u32(_ o: Int) -> UInt32 {
+          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt32.self))
+        }
+        let files = UInt16(
+          littleEndian: raw.loadUnaligned(fromByteOffset: at + 40, as: UInt16.self))
         let flags = raw[at + 43]
         guard let form = MetaForm(rawValue: String(UnicodeScalar(raw[at + 42]))),
           let container = ContainerCode(rawValue: (flags >> 1) & 0x3)
         else { return false }
         entries.append(
           Entry(
-            key: RunKey(high: u64(0), low: u64(8)), sortTime: Int64(bitPattern: u64(16)), moveStamp: u64(24),
-            lineOffset: Int(u32(32)), lineLength: Int(u32(36)), files: RunFiles(rawValue: files), form: form,
+            key: RunKey(high: u64(0), low: u64(8)), sortTime: Int64(bitPattern: u64(16)),
+            moveStamp: u64(24),
+            lineOffset: Int(u32(32)), lineLength: Int(u32(36)), files: RunFiles(rawValue: files),
+            form: form,
             settled: flags & 1 == 1, container: container))
       }
       return true
@@ -105,10 +115,15 @@ enum RunIndexFormat {
         let e = run.entry
         raw.storeBytes(of: e.key.high.littleEndian, toByteOffset: at, as: UInt64.self)
         raw.storeBytes(of: e.key.low.littleEndian, toByteOffset: at + 8, as: UInt64.self)
-        raw.storeBytes(of: UInt64(bitPattern: e.sortTime).littleEndian, toByteOffset: at + 16, as: UInt64.self)
+        raw.storeBytes(
+          of: UInt64(bitPattern: e.sortTime).littleEndian, toByteOffset: at + 16, as: UInt64.self)
         raw.storeBytes(of: e.moveStamp.littleEndian, toByteOffset: at + 24, as: UInt64.self)
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: offset).littleEndian, toByteOffset: at + 32, as: UInt32.self)
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: run.line.count - 1).littleEndian, toByteOffset: at + 36, as: UInt32.self)
+        raw.storeBytes(
+          of: UInt32(truncatingIfNeeded: offset).littleEndian, toByteOffset: at + 32,
+          as: UInt32.self)
+        raw.storeBytes(
+          of: UInt32(truncatingIfNeeded: run.line.count - 1).littleEndian, toByteOffset: at + 36,
+          as: UInt32.self)
         raw.storeBytes(of: e.files.rawValue.littleEndian, toByteOffset: at + 40, as: UInt16.self)
         raw[at + 42] = e.form.rawValue.utf8.first ?? UInt8(ascii: "d")
         raw[at + 43] = (e.settled ? 1 : 0) | (e.container.rawValue << 1)
@@ -130,7 +145,8 @@ enum RunIndexFormat {
     default: container = .archive
     }
     return Entry(
-      key: key, sortTime: r.sortTime, moveStamp: r.stamps.move, lineOffset: 0, lineLength: 0, files: r.files,
+      key: key, sortTime: r.sortTime, moveStamp: r.stamps.move, lineOffset: 0, lineLength: 0,
+      files: r.files,
       form: r.form, settled: r.isSettled, container: container)
   }
 
@@ -196,8 +212,11 @@ enum RunIndexFormat {
     return negative ? -value : value
   }
 
-  private static func line(_ buf: UnsafeBufferPointer<UInt8>, _ f: [Range<Int>], runsDir: String) -> (RunKey, RunRecord)? {
-    guard f[0].count == 36, let base = buf.baseAddress, let key = RunKey(utf8: base + f[0].lowerBound, count: 36),
+  private static func line(_ buf: UnsafeBufferPointer<UInt8>, _ f: [Range<Int>], runsDir: String)
+    -> (RunKey, RunRecord)?
+  {
+    guard f[0].count == 36, let base = buf.baseAddress,
+      let key = RunKey(utf8: base + f[0].lowerBound, count: 36),
       let form = MetaForm(rawValue: text(buf, f[1])), let files = UInt16(text(buf, f[2])),
       let status = RunStatus(rawValue: text(buf, f[13]))
     else { return nil }
@@ -205,12 +224,17 @@ enum RunIndexFormat {
     func stamp(_ r: Range<Int>) -> UInt64 { UInt64(text(buf, r)) ?? FileStamp.racy }
     func optionalText(_ r: Range<Int>) -> String? { r.isEmpty ? nil : unescape(text(buf, r)) }
     let opref = optionalText(f[15]).flatMap { try? OpRef.decode($0) }
-    let stamps = RunRecord.Stamps(meta: stamp(f[4]), exit: stamp(f[5]), user: stamp(f[6]), move: stamp(f[7]))
+    let stamps = RunRecord.Stamps(
+      meta: stamp(f[4]), exit: stamp(f[5]), user: stamp(f[6]), move: stamp(f[7]))
     let record = RunRecord(
-      runsDir: runsDir, id: key.id, form: form, files: RunFiles(rawValue: files), opref: opref, status: status,
-      reason: optionalText(f[17]), host: optionalText(f[18]), exitCode: int(f[12]).map { Int32(truncatingIfNeeded: $0) },
-      initialized: int(f[8]), staged: int(f[9]), started: int(f[10]), stopped: int(f[11]), label: optionalText(f[16]),
-      container: optionalText(f[14]) ?? RunMoves.active, configJSON: text(buf, f[19]), metricsJSON: text(buf, f[20]),
+      runsDir: runsDir, id: key.id, form: form, files: RunFiles(rawValue: files), opref: opref,
+      status: status,
+      reason: optionalText(f[17]), host: optionalText(f[18]),
+      exitCode: int(f[12]).map { Int32(truncatingIfNeeded: $0) },
+      initialized: int(f[8]), staged: int(f[9]), started: int(f[10]), stopped: int(f[11]),
+      label: optionalText(f[16]),
+      container: optionalText(f[14]) ?? RunMoves.active, configJSON: text(buf, f[19]),
+      metricsJSON: text(buf, f[20]),
       attributesJSON: text(buf, f[21]), stamps: stamps)
     return (key, record)
   }
@@ -220,7 +244,9 @@ enum RunIndexFormat {
   }
 
   static func escape(_ s: String) -> String {
-    guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+    guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+      return s
+    }
     var out = ""
     for c in s.unicodeScalars {
       switch c {

@@ -13,10 +13,13 @@ public enum RunsDirScan {
     var result: [RunKey: RunFiles] = [:]
     let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
     while let entry = readdir(dir) {
-      let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
+      let name = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(
+        to: UInt8.self)
       let length = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
       guard length >= 36, let key = RunKey(utf8: name, count: length) else { continue }
-      guard let flag = RunFiles.flag(suffix: UnsafeBufferPointer(start: name + 36, count: length - 36)) else { continue }
+      guard
+        let flag = RunFiles.flag(suffix: UnsafeBufferPointer(start: name + 36, count: length - 36))
+      else { continue }
       result[key, default: []].insert(flag)
     }
     return result

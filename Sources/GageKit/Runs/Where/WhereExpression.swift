@@ -53,7 +53,9 @@ public enum WhereField: Sendable, Equatable, Hashable {
     case "stopped": self = .stopped
     case "exit", "exit_code": self = .exitCode
     default:
-      guard let dot = word.firstIndex(of: "."), word.index(after: dot) < word.endIndex else { return nil }
+      guard let dot = word.firstIndex(of: "."), word.index(after: dot) < word.endIndex else {
+        return nil
+      }
       let key = String(word[word.index(after: dot)...])
       switch word[..<dot].lowercased() {
       case "config": self = .config(key)
@@ -65,7 +67,8 @@ public enum WhereField: Sendable, Equatable, Hashable {
   }
 
   /// The field names, for messages.
-  public static let known = "id, name, op, status, label, comment, started, stopped, exit, config.KEY, metric.KEY, attr.KEY"
+  public static let known =
+    "id, name, op, status, label, comment, started, stopped, exit, config.KEY, metric.KEY, attr.KEY"
 
   /// Whether the field holds a time.
   var isTime: Bool { self == .started || self == .stopped }

@@ -110,7 +110,10 @@ public final class WhereFilter {
   }
 
   private func compare(_ value: Value, _ op: WhereComparison, _ literal: WhereLiteral) -> Bool {
-    if op == .matches { return regex(literal.text)?.firstMatch(in: value.text, range: NSRange(value.text.startIndex..., in: value.text)) != nil }
+    if op == .matches {
+      return regex(literal.text)?.firstMatch(
+        in: value.text, range: NSRange(value.text.startIndex..., in: value.text)) != nil
+    }
     switch value {
     case .time(let t):
       guard let interval = literal.interval else { return false }

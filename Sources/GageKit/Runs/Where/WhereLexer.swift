@@ -64,7 +64,8 @@ public struct WhereLexer {
       return WhereToken(kind: .comparison(op), column: column, text: String(first))
     }
     throw WhereSyntaxError(
-      "unexpected '\(first)'; operators are =, !=, <, <=, >, >=, ~ and !~", column: column, expression: expression)
+      "unexpected '\(first)'; operators are =, !=, <, <=, >, >=, ~ and !~", column: column,
+      expression: expression)
   }
 
   private mutating func quoted(quote: Character, column: Int) throws -> WhereToken {
@@ -93,7 +94,9 @@ public struct WhereLexer {
     let start = pos
     while pos < chars.count {
       let c = chars[pos]
-      if c.isWhitespace || Self.punctuation.contains(c) || Self.operatorChars.contains(c) || c == "\"" || c == "'" {
+      if c.isWhitespace || Self.punctuation.contains(c) || Self.operatorChars.contains(c)
+        || c == "\"" || c == "'"
+      {
         break
       }
       pos += 1

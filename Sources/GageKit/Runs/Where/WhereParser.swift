@@ -38,7 +38,9 @@ public struct WhereParser {
     switch token.kind {
     case .end: return result
     case .close: throw error("unexpected ')': there is no '(' to close", at: token)
-    default: throw error("expected 'and', 'or' or the end of the expression, found \(token.described)", at: token)
+    default:
+      throw error(
+        "expected 'and', 'or' or the end of the expression, found \(token.described)", at: token)
     }
   }
 
@@ -111,11 +113,13 @@ public struct WhereParser {
     case .word where opToken.isKeyword("in"):
       pos += 1
       return .oneOf(field, try parseList(for: field))
-    case .word where opToken.isKeyword("not") && tokens[min(pos + 1, tokens.count - 1)].isKeyword("in"):
+    case .word
+    where opToken.isKeyword("not") && tokens[min(pos + 1, tokens.count - 1)].isKeyword("in"):
       pos += 2
       return .not(.oneOf(field, try parseList(for: field)))
     default:
-      throw error("expected an operator (=, !=, <, <=, >, >=, ~, !~, in) after '\(word)'", at: opToken)
+      throw error(
+        "expected an operator (=, !=, <, <=, >, >=, ~, !~, in) after '\(word)'", at: opToken)
     }
   }
 
@@ -138,7 +142,9 @@ public struct WhereParser {
     }
   }
 
-  private mutating func parseValue(for field: WhereField, op: WhereComparison) throws -> WhereLiteral {
+  private mutating func parseValue(for field: WhereField, op: WhereComparison) throws
+    -> WhereLiteral
+  {
     let token = current
     let literal: WhereLiteral
     switch token.kind {
@@ -155,7 +161,9 @@ public struct WhereParser {
 
   /// Checks what can be checked before any run is read: regular expressions, times,
   /// statuses and exit codes.
-  private func check(_ literal: WhereLiteral, field: WhereField, op: WhereComparison, token: WhereToken) throws
+  private func check(
+    _ literal: WhereLiteral, field: WhereField, op: WhereComparison, token: WhereToken
+  ) throws
     -> WhereLiteral
   {
     var literal = literal
@@ -169,7 +177,9 @@ public struct WhereParser {
     }
     if field.isTime {
       guard let interval = WhereTime.interval(literal.text) else {
-        throw self.error("expected a date like 2026-01-01 or 2026-01-01T12:30, found \(token.described)", at: token)
+        throw self.error(
+          "expected a date like 2026-01-01 or 2026-01-01T12:30, found \(token.described)", at: token
+        )
       }
       literal.interval = interval
     }

@@ -15,13 +15,15 @@ public enum WhereTime {
       utc = true
       s = s.dropLast()
     }
-    let dateAndTime = s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "T" || $0 == "t" || $0 == " " })
+    let dateAndTime = s.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "T" || $0 == "t" || $0 == " " })
     guard dateAndTime.count <= 2, let datePart = dateAndTime.first else { return nil }
     let date = datePart.split(separator: "-", omittingEmptySubsequences: false)
     guard (1...3).contains(date.count), date[0].count == 4 else { return nil }
     var fields: [Int] = []
     for part in date {
-      guard !part.isEmpty, part.count <= 4, part.allSatisfy({ $0.isASCII }), let n = Int(part) else { return nil }
+      guard !part.isEmpty, part.count <= 4, part.allSatisfy({ $0.isASCII }), let n = Int(part)
+      else { return nil }
       fields.append(n)
     }
     if dateAndTime.count == 2 {
