@@ -31,6 +31,9 @@ struct Comment: ParsableCommand {
     name: .shortAndLong, help: ArgumentHelp("Replace the text of comment ID.", valueName: "ID"))
   var edit: String?
 
+  @Flag(help: "With --list: print JSON, [{\"id\", \"name\", \"comments\": [{\"id\", \"author\", \"message\", \"time\"}]}].")
+  var json = false
+
   @Flag(name: .shortAndLong, help: "Do not ask (accepted for Gage compatibility).")
   var yes = false
 
@@ -52,6 +55,22 @@ struct Comment: ParsableCommand {
     let catalog = try runs.catalog()
     defer { catalog.save() }
     let selected = try selection.query().select(catalog)
+    if list && json {
+      let items: [JSONValue] = selected.map { _, record in
+        .object([
+          "id": .string(record.id), "name": .string(record.name),
+          "comments": .array(
+            RunAnnotations(run: record.run).comments().map {
+              .object([
+                "id": .string($0.id), "author": .string($0.author), "message": .string($0.message),
+                "time": .string(RunClock.iso(micros: $0.timestamp * 1000)),
+              ])
+            }),
+        ])
+      }
+      Console.print(JSONValue.array(items).prettyPrinted())
+      return
+    }
     if list {
       for (_, record) in selected {
         let comments = RunAnnotations(run: record.run).comments()

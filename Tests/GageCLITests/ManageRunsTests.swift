@@ -120,6 +120,10 @@ struct ManageRunsTests {
     let listed = try p.gage(["comment", "1", "--list"]).stdout
     #expect(listed.contains("looks good") && listed.contains("from stdin"))
     #expect(try p.gage(["runs", "-w", "comment ~ good"]).stdout.split(separator: "\n").count == 2)
+    let json = try JSONValue.parse(try p.gage(["comment", "1", "--list", "--json"]).stdout)
+    let comments = json.arrayValue?.first?["comments"]?.arrayValue ?? []
+    #expect(comments.compactMap { $0["message"]?.stringValue } == ["looks good", "from stdin"])
+    #expect(comments.first?["author"] != nil)
     #expect(try readFile(FileIO.join(p.runsDir, id + ".meta/seal")) == seal)
     let entries = try FileManager.default.contentsOfDirectory(
       atPath: FileIO.join(p.runsDir, id + ".user"))

@@ -1,7 +1,9 @@
 /// The files and dirs a run has in its runs dir, as a set of flags: the run dir, its meta
 /// (dir or zip, possibly renamed `.deleted` by Python Gage) and its sidecars.
 public struct RunFiles: OptionSet, Sendable, Hashable {
+  /// The flags as bits.
   public let rawValue: UInt16
+  /// Flags from bits.
   public init(rawValue: UInt16) { self.rawValue = rawValue }
 
   /// `<id>/`.

@@ -66,6 +66,7 @@ public struct RunKey: Hashable, Sendable, Comparable {
   /// The run name: the proquint of the first 32 bits.
   public var name: String { RunID.proquint(UInt32(truncatingIfNeeded: high >> 32)) }
 
+  /// Keys order as their ids do.
   public static func < (a: RunKey, b: RunKey) -> Bool {
     a.high != b.high ? a.high < b.high : a.low < b.low
   }

@@ -24,5 +24,6 @@ public struct WhereSyntaxError: Error, Sendable, Equatable, CustomStringConverti
     return "\(message) (column \(column))\n  \(expression)\n  \(caretPad)^"
   }
 
+  /// The rendered error.
   public var description: String { rendered }
 }
