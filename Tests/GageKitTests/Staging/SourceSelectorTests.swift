@@ -141,3 +141,18 @@ struct SourceSelectorTests {
     }
   }
 }
+
+@Suite("Runs dirs are never staged")
+struct RunsDirPruningTests {
+  @Test func anyDirHoldingRunsIsLeftOutNotOnlyTheCurrentRunsDir() throws {
+    let dir = NSTemporaryDirectory() + "gage-runsdir-" + UUID().uuidString
+    defer { try? FileIO.removeTree(dir) }
+    let id = RunID.make()
+    try FileIO.makeDirectories(dir + "/old-runs/" + id + ".meta")
+    try FileIO.write("x", to: dir + "/old-runs/" + id + ".meta/opref")
+    try FileIO.write("print(1)\n", to: dir + "/train.py")
+    let selection = try SourceSelector(projectDir: dir, spec: .defaults).select()
+    #expect(selection.files.map(\.path) == ["train.py"])
+    #expect(selection.excluded.contains(ExcludedPath(path: "old-runs/", reason: "runs directory")))
+  }
+}
