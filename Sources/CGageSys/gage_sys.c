@@ -8,3 +8,5 @@ int gage_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int gage_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
   return posix_spawn_file_actions_addchdir_np(actions, path);
 }
+
+int gage_pipe_grow(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }

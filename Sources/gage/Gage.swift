@@ -9,9 +9,9 @@ struct Gage: ParsableCommand {
     commandName: "gage",
     abstract: "Run experiments as sealed, verifiable records.",
     discussion: """
-      Gage stages each run from your project's source, runs the operation's phases with
-      their output captured, and seals the result: a SHA-256 manifest of every file, the
-      config and command that produced it.
+      Gage stages each run from your project's source (what git sees), runs the \
+      operation's phases with their output captured, and seals the result: a SHA-256 \
+      manifest of every file, the config and command, and the git commit it came from.
 
       Start with a Gage file (gage.toml) in your project:
 

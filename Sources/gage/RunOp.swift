@@ -8,9 +8,9 @@ struct RunOp: ParsableCommand {
     commandName: "run",
     abstract: "Run an operation.",
     discussion: """
-      Stages the project's source into a new run dir, applies KEY=VALUE config to the staged
-      copies, runs the operation's phases with their output captured, and seals the run.
-      Exits with the run's exit code.
+      Stages the project's source into a new run dir, applies KEY=VALUE config to the \
+      staged copies, runs the operation's phases with their output captured, and seals \
+      the run. Exits with the run's exit code.
 
       Examples:
         gage run                      run the default operation
@@ -21,7 +21,7 @@ struct RunOp: ParsableCommand {
       """
   )
 
-  @Argument(help: ArgumentHelp("Operation, then config values.", valueName: "OP] [KEY=VALUE"))
+  @Argument(help: ArgumentHelp("The operation (default: the project's default one), then KEY=VALUE config.", valueName: "op-and-config"))
   var args: [String] = []
 
   @Flag(name: .shortAndLong, help: "Do not ask for confirmation.")

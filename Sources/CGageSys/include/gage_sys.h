@@ -6,6 +6,9 @@
 /// pipe2(fds, O_CLOEXEC): both ends close on exec.
 int gage_pipe_cloexec(int fds[2]);
 
+/// Grows a pipe's buffer (F_SETPIPE_SZ); returns the new size or -1.
+int gage_pipe_grow(int fd, int size);
+
 /// posix_spawn_file_actions_addchdir_np (a GNU extension).
 int gage_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 #endif

@@ -30,6 +30,10 @@ public final class ChildProcess {
       throw GageError.io(path: "pipe", operation: "create", errno: errno)
     }
 
+    // Room for bursts of output, so a fast writer is not stopped at every 64 KiB.
+    _ = gage_pipe_grow(outPipe[0], 1 << 20)
+    _ = gage_pipe_grow(errPipe[0], 1 << 20)
+
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

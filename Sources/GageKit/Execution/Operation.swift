@@ -105,15 +105,7 @@ public enum Runner {
     if let op = operation, let cb = op.callbacks.initOutputSummary {
       observer = try cb(op, run)
     }
-    let code: Int32
-    do {
-      code = try RunLifecycle.execRun(run, output: output, lineObserver: observer)
-    } catch let error as GageError {
-      if case .conflict = error { throw error }
-      try? RunnerLog(run: run).log("Run failed to start: \(error.message)")
-      try RunLifecycle.finalizeRun(run, exitCode: 127, output: output)
-      throw error
-    }
+    let code = try RunLifecycle.execRun(run, output: output, lineObserver: observer)
     try RunLifecycle.finalizeRun(run, exitCode: code, output: output)
     return run.exitCode ?? code
   }

@@ -20,6 +20,7 @@ public final class OutputCapture {
   private var outBuffer: [UInt8] = []
   private var indexBuffer: [UInt8] = []
   private var lineObserver: ((String) -> Void)?
+  private var lastFlush: UInt64 = 0
   /// Number of lines written.
   public private(set) var lineCount = 0
 
@@ -45,8 +46,8 @@ public final class OutputCapture {
       close(outputFD)
       throw GageError.io(path: indexPath, operation: "create", errno: e)
     }
-    outBuffer.reserveCapacity(1 << 17)
-    indexBuffer.reserveCapacity(1 << 15)
+    outBuffer.reserveCapacity(1 << 19)
+    indexBuffer.reserveCapacity(1 << 18)
   }
 
   deinit {
@@ -99,7 +100,11 @@ public final class OutputCapture {
         }
         take(bytes, stream: stream, time: now)
       }
-      try flush()
+      // Write in large blocks, but keep the files no more than 100 ms behind the output.
+      if outBuffer.count >= 1 << 18 || now &- lastFlush >= 100 {
+        try flush()
+        lastFlush = now
+      }
     }
     let now = RunClock.nowMillis()
     for stream in 0..<2 where !pending[stream].isEmpty {

@@ -40,11 +40,14 @@ public enum PhaseRunner {
     do {
       child = try ChildProcess(arguments: command.arguments, directory: run.runDir, environment: environment)
     } catch let error as GageError {
+      // A command that cannot start ends the phase like a shell would: exit code 127, the
+      // reason in the phase's output (and on the terminal).
       let message = "gage: \(phase.rawValue) phase: \(error.message)\n"
+      if output.echo { FileHandle.standardError.write(Data(message.utf8)) }
       try FileIO.append(message, to: outputPath)
       try finishOutput(outputPath: outputPath, indexPath: indexPath, lines: 1)
       try log.log("Could not start \(phase.rawValue) phase: \(error.message)")
-      throw error
+      return 127
     }
     SignalForwarder.setTarget(child.pid)
     defer { SignalForwarder.setTarget(0) }

@@ -8,7 +8,7 @@ extension RunRecord {
     var o: [String: JSONValue] = [
       "id": .string(id),
       "name": .string(name),
-      "operation": opref.map { .string($0.name) } ?? .null,
+      "operation": .string(operation),
       "status": .string(status.rawValue),
       "exit_code": exitCode.map { .int(Int($0)) } ?? .null,
       "initialized": time(initialized),

@@ -15,6 +15,17 @@ public struct RunStore: Sendable {
     RunCatalog(runsDir: path)
   }
 
+  /// Whether a dir's entries hold a run (`<uuid>.meta`, or the zipped or Python Gage
+  /// deleted forms): such a dir is a runs dir, and staging never copies runs into runs,
+  /// whichever runs dir is in use.
+  public static func looksLikeRunsDir(_ entries: [DirectoryListing.Entry]) -> Bool {
+    entries.contains { entry in
+      guard let name = entry.name, name.count > 36 else { return false }
+      return [".meta", ".meta.zip", ".meta.deleted", ".meta.zip.deleted"].contains(String(name.dropFirst(36)))
+        && RunID.isValid(String(name.prefix(36)))
+    }
+  }
+
   /// Every active run, newest first (by `started`, else `staged`, else `initialized` time).
   public func runs() -> [Run] {
     let catalog = catalog()
