@@ -21,9 +21,7 @@ struct ArchiveMove: ParsableCommand {
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
-    if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError("name the runs to archive, or use --all or --where")
-    }
+    try selection.requireRuns("to archive")
   }
 
   func run() throws {

@@ -48,10 +48,7 @@ struct Cat: ParsableCommand {
     defer { catalog.save() }
     let query = RunQuery(
       specs: [spec], filter: try RunSelectionOptions.filter(self.where), scope: scope.scope)
-    let selected = try query.select(catalog)
-    guard selected.count == 1, let record = selected.first?.record else {
-      throw GageError.invalidInput("\"\(spec)\" names \(selected.count) runs; cat takes one run")
-    }
+    let record = try query.one(catalog)
     let run = record.run
     if let path {
       let clean = try Self.relative(path)

@@ -31,7 +31,10 @@ struct Comment: ParsableCommand {
     name: .shortAndLong, help: ArgumentHelp("Replace the text of comment ID.", valueName: "ID"))
   var edit: String?
 
-  @Flag(help: "With --list: print JSON, [{\"id\", \"name\", \"comments\": [{\"id\", \"author\", \"message\", \"time\"}]}].")
+  @Flag(
+    help:
+      "With --list: print JSON, [{\"id\", \"name\", \"comments\": [{\"id\", \"author\", \"message\", \"time\"}]}]."
+  )
   var json = false
 
   @Flag(name: .shortAndLong, help: "Do not ask (accepted for Gage compatibility).")
@@ -46,9 +49,7 @@ struct Comment: ParsableCommand {
     if (list || delete != nil) && msg != nil {
       throw ValidationError("-m goes with adding or editing a comment")
     }
-    if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError("name the runs to comment on, or use --all or --where")
-    }
+    try selection.requireRuns("to comment on")
   }
 
   func run() throws {

@@ -29,10 +29,7 @@ struct Delete: ParsableCommand {
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
-    if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError(
-        "name the runs to delete, or use --all or --where (gage runs lists them)")
-    }
+    try selection.requireRuns("to delete")
   }
 
   func run() throws {

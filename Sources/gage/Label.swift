@@ -30,9 +30,7 @@ struct Label: ParsableCommand {
 
   func validate() throws {
     if (set == nil) == !clear { throw ValidationError("give either --set LABEL or --clear") }
-    if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError("name the runs to label, or use --all or --where")
-    }
+    try selection.requireRuns("to label")
   }
 
   func run() throws {

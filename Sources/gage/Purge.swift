@@ -17,10 +17,7 @@ struct Purge: ParsableCommand {
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
-    if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError(
-        "name the deleted runs to purge, or use --all or --where (gage runs --deleted lists them)")
-    }
+    try selection.requireRuns("to purge", hint: "gage runs --deleted lists them")
   }
 
   func run() throws {

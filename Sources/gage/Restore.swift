@@ -24,9 +24,8 @@ struct Restore: ParsableCommand {
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
-    if selection.runs.isEmpty && !selection.all && selection.where == nil && archive == nil {
-      throw ValidationError(
-        "name the runs to restore, or use --all or --where (gage runs --deleted lists them)")
+    if archive == nil {
+      try selection.requireRuns("to restore", hint: "gage runs --deleted lists them")
     }
   }
 

@@ -19,6 +19,16 @@ struct RunSelectionOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Every run (of the list, or matching --where).")
   var all = false
 
+  /// Whether the options name any runs (specs, `--all` or `--where`).
+  var namesRuns: Bool { !runs.isEmpty || all || self.where != nil }
+
+  /// A usage error unless the options name runs: `to` says what for ("to delete").
+  func requireRuns(_ purpose: String, hint: String = "gage runs lists them") throws {
+    if !namesRuns {
+      throw ValidationError("name the runs \(purpose), or use --all or --where (\(hint))")
+    }
+  }
+
   /// The query for these options in `scope`.
   func query(scope: RunScope = .active) throws -> RunQuery {
     RunQuery(specs: runs, filter: try Self.filter(self.where), all: all, scope: scope)

@@ -54,10 +54,7 @@ struct Show: ParsableCommand {
     defer { catalog.save() }
     let query = RunQuery(
       specs: [spec], filter: try RunSelectionOptions.filter(self.where), scope: scope.scope)
-    let selected = try query.select(catalog)
-    guard selected.count == 1, let record = selected.first?.record else {
-      throw GageError.invalidInput("\"\(spec)\" names \(selected.count) runs; show takes one run")
-    }
+    let record = try query.one(catalog)
     let names = archiveNames(catalog.runsDir)
     let info = RunInfo(record: record)
     if json {

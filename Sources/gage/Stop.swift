@@ -26,9 +26,7 @@ struct Stop: ParsableCommand {
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
-    if selection.runs.isEmpty && !selection.all && selection.where == nil {
-      throw ValidationError("name the runs to stop, or use --all (every running run) or --where")
-    }
+    try selection.requireRuns("to stop")
   }
 
   func run() throws {

@@ -60,6 +60,16 @@ public struct RunQuery {
     return RunListing(catalog: catalog, container: container, filter: filter, noun: noun)
   }
 
+  /// The one run the query names (a spec must not name several, e.g. a slice).
+  public func one(_ catalog: RunCatalog) throws -> RunRecord {
+    let selected = try select(catalog)
+    guard selected.count == 1, let record = selected.first?.record else {
+      throw GageError.invalidInput(
+        "\"\(specs.joined(separator: " "))\" names \(selected.count) runs; name one run")
+    }
+    return record
+  }
+
   /// The selected runs with their 1-based index in the listing, in list order.
   public func select(_ catalog: RunCatalog) throws -> [(index: Int, record: RunRecord)] {
     let listing = try listing(catalog)

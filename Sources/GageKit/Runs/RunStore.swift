@@ -38,11 +38,7 @@ public struct RunStore: Sendable {
   public func select(_ spec: String) throws -> Run {
     let catalog = catalog()
     defer { catalog.save() }
-    let listing = RunListing(catalog: catalog, container: RunMoves.active)
-    let positions = try RunSpec.resolve(spec, in: listing)
-    guard positions.count == 1, let record = listing.record(at: positions[0]) else {
-      throw GageError.invalidInput("\"\(spec)\" names \(positions.count) runs; name one run")
-    }
+    let record = try RunQuery(specs: [spec]).one(catalog)
     return record.run
   }
 }
