@@ -190,4 +190,24 @@ struct RunCatalogTests {
       #expect(catalog.counts() == [RunMoves.active: 1, RunMoves.trash: 2, archive.id: 1])
     }
   }
+
+  @Test("Reading many records from the index (past the point where all lines are read at once)")
+  func manyRecords() throws {
+    let tmp = try TempDir()
+    defer { tmp.remove() }
+    let dir = try tmp.makeDir("runs")
+    var made: [String: String] = [:]
+    for n in 0..<80 {
+      let op = "op\(n)"
+      let run = try HandMadeRun(opref: "2 proj \(op)", started: Self.base + Int64(n)).write(in: dir)
+      made[run.id] = op
+    }
+    _ = Self.settled(dir)
+    let catalog = RunCatalog(runsDir: dir, now: Self.later)
+    let keys = catalog.keys(in: RunMoves.active)
+    #expect(keys.count == 80)
+    for key in keys {
+      #expect(catalog.record(key)?.operation == made[key.id])
+    }
+  }
 }

@@ -110,8 +110,22 @@ public final class RunCatalog {
     entries.append(entry)
   }
 
+  /// The stored lines, once many records were asked for (one read instead of one each).
+  private var storedLines: [UInt8]?
+  private var linesRead = 0
+
+  private func line(_ entry: RunIndexFormat.Entry) -> [UInt8]? {
+    linesRead += 1
+    if storedLines == nil && linesRead > 64 { storedLines = stored?.allLines() }
+    if let storedLines {
+      let end = entry.lineOffset + entry.lineLength
+      return end <= storedLines.count ? Array(storedLines[entry.lineOffset..<end]) : nil
+    }
+    return stored?.line(entry)
+  }
+
   private func decode(_ entry: RunIndexFormat.Entry) -> RunRecord? {
-    guard let line = stored?.line(entry),
+    guard let line = line(entry),
       var record = RunIndexFormat.record(line: line, runsDir: runsDir),
       record.id == entry.key.id
     else { return nil }
@@ -234,7 +248,7 @@ public final class RunCatalog {
   public func save() {
     guard dirty else { return }
     dirty = false
-    let text = stored?.allLines() ?? []
+    let text = storedLines ?? stored?.allLines() ?? []
     var runs: [(entry: RunIndexFormat.Entry, line: [UInt8])] = []
     runs.reserveCapacity(entries.count)
     for key in keys(in: nil) {
