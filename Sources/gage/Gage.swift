@@ -22,7 +22,7 @@ struct Gage: ParsableCommand {
       then:  gage run train lr=0.01   and   gage show
       """,
     version: version,
-    subcommands: [RunOp.self, Show.self, Operations.self, Check.self]
+    subcommands: [RunOp.self, Show.self, Operations.self, Check.self, Archive.self]
   )
 }
 
