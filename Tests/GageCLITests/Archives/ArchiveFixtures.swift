@@ -11,14 +11,16 @@ enum ArchiveFixture {
       "exec": .string(
         "sh -c 'echo hello > out.txt; mkdir -p sub; echo x > \"sub/100%.txt\"; ln -s out.txt link; ln -s ../out.txt sub/up; chmod +x out.txt'"
       )
-    ])
+    ]),
+    // No `%` in names: bagit-python does not decode `%25` (LibraryOfCongress/bagit-python#157).
+    "plain": .object(["exec": .string("sh -c 'echo hello > out.txt; mkdir -p sub; echo x > sub/x.txt; ln -s out.txt link'")]),
   ]
 
-  /// A project with one completed run.
-  static func project(runs count: Int = 1) throws -> TestProject {
+  /// A project with completed runs of `operation`.
+  static func project(runs count: Int = 1, operation: String = "make") throws -> TestProject {
     let project = try TestProject(operations: operations, files: ["train.py": "print('train')\n"])
     for _ in 0..<count {
-      let result = try project.gage(["run", "-y", "-q", "make"])
+      let result = try project.gage(["run", "-y", "-q", operation])
       guard result.exitCode == 0 else { throw GageError.exec("gage run failed: \(result)") }
     }
     return project
