@@ -105,7 +105,10 @@ public enum RunLifecycle {
     try FileIO.makeDirectories(run.runDir)
     try writeRunner(run)
 
-    var copied: [String: (digest: String, mtime: Int64)] = [:]
+    // What staging knows of the run dir's files (path → mtime) and their digests, kept up
+    // to date so that the dir is walked again only after something else could change it.
+    var copied: [String: FileCopier.Copied] = [:]
+    var scanned: [String: Int64] = [:]
     if let projectDir {
       let source = try scan ?? SourceScan.scan(projectDir: projectDir, spec: opdef.sourcecode, pruned: [
         (run.runDir as NSString).deletingLastPathComponent
@@ -113,11 +116,8 @@ public enum RunLifecycle {
       let chosen = source.selection
       try log.log("Copying source code (see log/files): \(chosen.files.count) files, \(chosen.totalBytes) bytes")
       let items = chosen.files.map { FileCopier.Item(source: FileIO.join(source.projectDir, $0.path), path: $0.path) }
-      let digests = try FileCopier.copy(items, to: run.runDir)
-      let mtimes = try RunDirScanner.modificationTimes(run.runDir)
-      for (path, digest) in digests {
-        if let m = mtimes[path] { copied[path] = (digest, m) }
-      }
+      copied = try FileCopier.copy(items, to: run.runDir)
+      scanned = copied.mapValues(\.mtime)
       try FileIO.makeDirectories(run.metaPath("source"))
       try FileIO.write(chosen.excludedText, to: run.metaPath(MetaFile.excluded))
       let identity = try source.identity()
@@ -127,37 +127,42 @@ public enum RunLifecycle {
       }
     }
     let env = try phaseEnvironment(run)
-    try runHook(run, opdef: opdef, phase: .stageSourcecode, env: env, output: output)
+    if try runHook(run, opdef: opdef, phase: .stageSourcecode, env: env, output: output) {
+      scanned = try RunDirScanner.modificationTimes(run.runDir)
+    }
 
     try log.log("Applying configuration (see log/patched)")
     let values = try meta(run).config
     let applied = try ConfigStage.apply(opdef: opdef, values: values, runDir: run.runDir)
     if !applied.diff.isEmpty {
       try FileIO.write(applied.diff, to: run.metaPath(MetaFile.patched), mode: FileIO.readOnlyMode)
+      scanned = try RunDirScanner.modificationTimes(run.runDir)
     }
     if applied.config != values {
       let path = run.metaPath(MetaFile.config)
       try FileIO.makeWritable(path)
       try FileIO.write(JSONValue.object(applied.config).prettyPrinted(), to: path, mode: FileIO.readOnlyMode)
     }
-    try files.record(.source)
+    try files.record(.source, scanned: scanned)
 
-    try runHook(run, opdef: opdef, phase: .stageRuntime, env: env, output: output)
-    try files.record(.runtime)
-    let runsDir = (run.runDir as NSString).deletingLastPathComponent
-    let depDigests = try DependencyStager.stage(run, opdef: opdef, projectDir: projectDir, runsDir: runsDir)
-    if !depDigests.isEmpty {
-      try log.log("Staged \(depDigests.count) dependency files (see depends.json)")
-      let mtimes = try RunDirScanner.modificationTimes(run.runDir)
-      for (path, digest) in depDigests {
-        if let m = mtimes[path] { copied[path] = (digest, m) }
-      }
+    if try runHook(run, opdef: opdef, phase: .stageRuntime, env: env, output: output) {
+      scanned = try RunDirScanner.modificationTimes(run.runDir)
+      try files.record(.runtime, scanned: scanned)
     }
-    try runHook(run, opdef: opdef, phase: .stageDependencies, env: env, output: output)
-    try files.record(.dependency)
+    let runsDir = (run.runDir as NSString).deletingLastPathComponent
+    let dependencies = try DependencyStager.stage(run, opdef: opdef, projectDir: projectDir, runsDir: runsDir)
+    if !dependencies.isEmpty {
+      try log.log("Staged \(dependencies.count) dependency files (see depends.json)")
+      copied.merge(dependencies) { _, new in new }
+    }
+    let hookRan = try runHook(run, opdef: opdef, phase: .stageDependencies, env: env, output: output)
+    if hookRan || !dependencies.isEmpty {
+      scanned = try RunDirScanner.modificationTimes(run.runDir)
+      try files.record(.dependency, scanned: scanned)
+    }
 
     try log.log("Finalizing staged files (see manifest)")
-    let manifest = try buildManifest(run, known: copied)
+    let manifest = try buildManifest(run, known: copied, scanned: scanned)
     try FileIO.write(manifest.text, to: run.metaPath(MetaFile.manifest))
     try makeRunFilesReadOnly(run, manifest: manifest)
     try writeTimestamp(MetaFile.staged, run: run)
@@ -220,7 +225,7 @@ public enum RunLifecycle {
 
     try log.log("Finalizing run files (see manifest)")
     let staged = try Manifest.read(path: run.metaPath(MetaFile.manifest))
-    let manifest = try buildManifest(run, known: [:])
+    let manifest = try buildManifest(run, known: [:], scanned: try RunDirScanner.modificationTimes(run.runDir))
     let final = manifest.digestsByPath
     var changed: [String] = []
     for entry in staged.entries where final[entry.path] != nil && final[entry.path] != entry.digest {
@@ -279,18 +284,26 @@ public enum RunLifecycle {
     return env
   }
 
-  private static func runHook(_ run: Run, opdef: OpDef, phase: Phase, env: [String: String], output: OutputOptions) throws {
-    guard let command = opdef.exec.commands[phase] else { return }
+  /// Runs a staging or finalize hook; returns whether the op has one (it ran).
+  @discardableResult
+  private static func runHook(_ run: Run, opdef: OpDef, phase: Phase, env: [String: String], output: OutputOptions)
+    throws -> Bool
+  {
+    guard let command = opdef.exec.commands[phase] else { return false }
     let code = try PhaseRunner.run(
       run, phase: phase, command: command, environment: env.merging(opdef.env) { _, op in op }, output: output)
     if code != 0 { throw PhaseFailure(phase: phase, exitCode: code) }
+    return true
   }
 
-  private static func buildManifest(_ run: Run, known: [String: (digest: String, mtime: Int64)]) throws -> Manifest {
+  /// The manifest of the run dir's files (`scanned`: path → mtime); digests of `known`
+  /// files whose mtime is unchanged are reused, every other file is hashed.
+  private static func buildManifest(_ run: Run, known: [String: FileCopier.Copied], scanned: [String: Int64]) throws
+    -> Manifest
+  {
     let types = try FilesLog(run: run).currentFiles()
-    let mtimes = try RunDirScanner.modificationTimes(run.runDir)
     var entries: [ManifestEntry] = []
-    for (path, mtime) in mtimes {
+    for (path, mtime) in scanned {
       let type = types[path] ?? .generated
       let digest: String
       if let k = known[path], k.mtime == mtime {

@@ -107,9 +107,14 @@ public enum RunDirScanner {
   public static func modificationTimes(_ dir: String) throws -> [String: Int64] {
     var result: [String: Int64] = [:]
     try walk(dir, prefix: "") { rel, st in
-      result[rel] = Int64(st.st_mtim.tv_sec) * 1_000_000 + Int64(st.st_mtim.tv_nsec) / 1000
+      result[rel] = micros(st.st_mtim)
     }
     return result
+  }
+
+  /// A file time in epoch microseconds.
+  public static func micros(_ t: timespec) -> Int64 {
+    Int64(t.tv_sec) * 1_000_000 + Int64(t.tv_nsec) / 1000
   }
 
   /// Calls `body` with the relative path and `lstat` of every file and link under `dir`;

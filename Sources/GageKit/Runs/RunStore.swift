@@ -27,6 +27,15 @@ public struct RunStore: Sendable {
     return found.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.id < $1.0.id }.map(\.0)
   }
 
+  /// Whether a dir's entries hold a run (`<uuid>.meta`): such a dir is a runs dir, and
+  /// staging never copies runs into runs, whichever runs dir is in use.
+  public static func looksLikeRunsDir(_ entries: [DirectoryListing.Entry]) -> Bool {
+    entries.contains { entry in
+      guard let name = entry.name, name.hasSuffix(".meta") else { return false }
+      return RunID.isValid(String(name.dropLast(5)))
+    }
+  }
+
   /// Resolves a run spec: a 1-based index into the newest-first list, or a unique prefix of
   /// a run id or name.
   public func select(_ spec: String) throws -> Run {

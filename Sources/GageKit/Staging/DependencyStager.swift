@@ -19,13 +19,13 @@ enum DependencyStager {
 
   /// Resolves every dependency of `opdef` (errors name the dependency), copies the files,
   /// and returns path → digest of what was copied.
-  static func stage(_ run: Run, opdef: OpDef, projectDir: String?, runsDir: String) throws -> [String: String] {
+  static func stage(_ run: Run, opdef: OpDef, projectDir: String?, runsDir: String) throws -> [String: FileCopier.Copied] {
     guard !opdef.depends.isEmpty else { return [:] }
     var resolved: [Resolved] = []
     for (n, dep) in opdef.depends.enumerated() {
       resolved.append(try resolve(dep, number: n + 1, projectDir: projectDir, runsDir: runsDir, exclude: run.id))
     }
-    var digests: [String: String] = [:]
+    var digests: [String: FileCopier.Copied] = [:]
     var records: [JSONValue] = []
     for r in resolved {
       for item in r.items {
@@ -38,7 +38,7 @@ enum DependencyStager {
       let copied = try FileCopier.copy(r.items, to: run.runDir)
       digests.merge(copied) { _, new in new }
       var json = r.json.objectValue ?? [:]
-      json["files"] = .array(r.items.map { .object(["path": .string($0.path), "sha256": .string(copied[$0.path] ?? "")]) })
+      json["files"] = .array(r.items.map { .object(["path": .string($0.path), "sha256": .string(copied[$0.path]?.digest ?? "")]) })
       records.append(.object(json))
     }
     try FileIO.write(JSONValue.array(records).prettyPrinted(), to: run.metaPath("depends.json"), mode: FileIO.readOnlyMode)

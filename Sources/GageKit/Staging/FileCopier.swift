@@ -23,8 +23,16 @@ public enum FileCopier {
     }
   }
 
-  /// Copies every item under `destination`, returning path → hex digest.
-  public static func copy(_ items: [Item], to destination: String) throws -> [String: String] {
+  /// What copying one file gave: its digest and the copy's modification time (epoch µs).
+  public struct Copied: Sendable, Equatable {
+    /// Hex SHA-256 of the bytes written (of the link text for a link).
+    public var digest: String
+    /// The copy's mtime in epoch µs (the source's: it is carried over).
+    public var mtime: Int64
+  }
+
+  /// Copies every item under `destination`, returning path → digest and mtime.
+  public static func copy(_ items: [Item], to destination: String) throws -> [String: Copied] {
     var dirs = Set<String>()
     for item in items {
       let parent = (item.path as NSString).deletingLastPathComponent
@@ -48,22 +56,24 @@ public enum FileCopier {
         }
       }
     }
-    var digests: [String: String] = [:]
+    var copied: [String: Copied] = [:]
     for (i, item) in items.enumerated() {
-      digests[item.path] = try results.get(i).get()
+      copied[item.path] = try results.get(i).get()
     }
-    return digests
+    return copied
   }
 
-  /// Copies one file (or link) and returns its digest.
-  public static func copyOne(_ item: Item, destination: String) throws -> String {
+  /// Copies one file (or link) and returns its digest and mtime.
+  public static func copyOne(_ item: Item, destination: String) throws -> Copied {
     let target = FileIO.join(destination, item.path)
     var st = stat()
     guard lstat(item.source, &st) == 0 else { throw GageError.io(path: item.source, operation: "stat", errno: errno) }
     if (st.st_mode & S_IFMT) == S_IFLNK {
       let link = try FileDigest.linkTarget(item.source)
       if symlink(link, target) != 0 { throw GageError.io(path: target, operation: "create link", errno: errno) }
-      return FileDigest.hex(link.utf8)
+      var made = stat()
+      guard lstat(target, &made) == 0 else { throw GageError.io(path: target, operation: "stat", errno: errno) }
+      return Copied(digest: FileDigest.hex(link.utf8), mtime: RunDirScanner.micros(made.st_mtim))
     }
     let input = open(item.source, O_RDONLY | O_CLOEXEC)
     guard input >= 0 else { throw GageError.io(path: item.source, operation: "open", errno: errno) }
@@ -89,27 +99,27 @@ public enum FileCopier {
     let mode = (st.st_mode & 0o777) | 0o600
     if fchmod(output, mode) != 0 { throw GageError.io(path: target, operation: "chmod", errno: errno) }
     var times = [st.st_atim, st.st_mtim]
-    futimens(output, &times)
-    return FileDigest.hexString(hasher.finalize())
+    guard futimens(output, &times) == 0 else { throw GageError.io(path: target, operation: "set times of", errno: errno) }
+    return Copied(digest: FileDigest.hexString(hasher.finalize()), mtime: RunDirScanner.micros(st.st_mtim))
   }
 }
 
 /// Per-index results written by worker threads; each index is written by one thread only.
 private final class ResultBox: @unchecked Sendable {
-  private var items: [Result<String, any Error>?]
+  private var items: [Result<FileCopier.Copied, any Error>?]
   private let lock = NSLock()
 
   init(count: Int) {
     items = Array(repeating: nil, count: count)
   }
 
-  func set(_ i: Int, _ value: Result<String, any Error>) {
+  func set(_ i: Int, _ value: Result<FileCopier.Copied, any Error>) {
     lock.lock()
     items[i] = value
     lock.unlock()
   }
 
-  func get(_ i: Int) -> Result<String, any Error> {
+  func get(_ i: Int) -> Result<FileCopier.Copied, any Error> {
     lock.lock()
     defer { lock.unlock() }
     return items[i] ?? .failure(GageError.invalidData("file \(i) was not copied"))

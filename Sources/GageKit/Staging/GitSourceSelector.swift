@@ -114,7 +114,12 @@ final class GitSourceSelector {
       selection.excluded.append(ExcludedPath(path: runPath(dir) + "/", reason: "runs directory"))
       return
     }
-    for entry in try DirectoryListing.entries(full) {
+    let entries = try DirectoryListing.entries(full)
+    if RunStore.looksLikeRunsDir(entries) {
+      selection.excluded.append(ExcludedPath(path: runPath(dir) + "/", reason: "runs directory"))
+      return
+    }
+    for entry in entries {
       guard let name = entry.name else {
         selection.excluded.append(ExcludedPath(path: runPath(dir) + "/" + entry.display, reason: "name is not valid UTF-8"))
         continue

@@ -74,6 +74,10 @@ public struct SourceSelector {
       selection.excluded.append(ExcludedPath(path: rel + "/", reason: "cannot be read"))
       return
     }
+    if !rel.isEmpty, RunStore.looksLikeRunsDir(entries) {
+      selection.excluded.append(ExcludedPath(path: rel + "/", reason: "runs directory"))
+      return
+    }
     for entry in entries {
       guard let name = entry.name else {
         let shown = rel.isEmpty ? entry.display : rel + "/" + entry.display
