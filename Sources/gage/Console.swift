@@ -37,11 +37,30 @@ enum Console {
     useColor ? "\u{1B}[2m\(text)\u{1B}[0m" : text
   }
 
-  /// Asks a yes/no question on the terminal; the default is yes.
-  static func confirm(_ question: String) -> Bool {
-    FileHandle.standardError.write(Data("\(question) (Y/n) ".utf8))
+  /// Asks a yes/no question on the terminal; an empty answer takes the default.
+  static func confirm(_ question: String, defaultYes: Bool = true) -> Bool {
+    FileHandle.standardError.write(Data("\(question) \(defaultYes ? "(Y/n)" : "(y/N)") ".utf8))
     guard let answer = readLine() else { return false }
     let a = answer.trimmingCharacters(in: .whitespaces).lowercased()
-    return a.isEmpty || a == "y" || a == "yes"
+    if a.isEmpty { return defaultYes }
+    return a == "y" || a == "yes"
+  }
+
+  /// Text in an ANSI color (SGR code) on a color terminal.
+  static func color(_ text: String, _ code: String) -> String {
+    useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+
+  /// The terminal's width in columns, when stdout is a terminal.
+  static var width: Int? {
+    guard stdoutIsTerminal else { return nil }
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+  }
+
+  /// Writes raw bytes to stdout.
+  static func write(_ bytes: [UInt8]) {
+    FileHandle.standardOutput.write(Data(bytes))
   }
 }

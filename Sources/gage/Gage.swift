@@ -22,7 +22,10 @@ struct Gage: ParsableCommand {
       then:  gage run train lr=0.01   and   gage show
       """,
     version: version,
-    subcommands: [RunOp.self, Show.self, Operations.self, Check.self, Archive.self]
+    subcommands: [
+      RunOp.self, Runs.self, Show.self, Select.self, Cat.self, Label.self, Comment.self, Delete.self, Restore.self,
+      Purge.self, Stop.self, Archive.self, Operations.self, Check.self,
+    ]
   )
 }
 

@@ -4,6 +4,30 @@ import GageKit
 
 /// `gage show`.
 struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show a run: its status, config, metrics, files with digests, and output.",
+    discussion: """
+      RUN is a 1-based index in the newest-first list, or a prefix of a run id or name
+      (default: the latest run, or the latest matching --where).
+      """
+  )
+
+  @Argument(help: "The run to show.")
+  var spec: String = "1"
+
+  @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Pick among runs matching EXPR.", valueName: "EXPR"))
+  var `where`: String?
+
+  @OptionGroup var scope: ScopeOptions
+
+  @Flag(help: "Print JSON (docs/json.md).")
+  var json = false
+
+  @Option(help: "Lines of output to show (0: all).")
+  var lines: Int = 40
+
+  @OptionGroup var runs: RunsOptions
+
   /// One line about the source: commit, branch, dirty state, remote.
   static func describeSource(_ source: JSONValue) -> String {
     guard source["vcs"]?.stringValue == "git" else { return "not in git" }
@@ -19,67 +43,74 @@ struct Show: ParsableCommand {
     return parts.joined(separator: " ")
   }
 
-  static let configuration = CommandConfiguration(
-    abstract: "Show a run: its status, config, files with digests, and output.",
-    discussion: "RUN is a 1-based index in the newest-first list, or a prefix of a run id or name (default: the latest run)."
-  )
-
-  @Argument(help: "The run to show.")
-  var spec: String = "1"
-
-  @Flag(help: "Print JSON.")
-  var json = false
-
-  @Option(help: "Lines of output to show (0: all).")
-  var lines: Int = 40
-
-  @OptionGroup var runs: RunsOptions
-
   func run() throws {
-    let store = RunStore(path: try runs.resolve())
-    let target = try store.select(spec)
-    let info = RunInfo(run: target)
+    let catalog = try runs.catalog()
+    defer { catalog.save() }
+    let query = RunQuery(specs: [spec], filter: try RunSelectionOptions.filter(self.where), scope: scope.scope)
+    let selected = try query.select(catalog)
+    guard selected.count == 1, let record = selected.first?.record else {
+      throw GageError.invalidInput("\"\(spec)\" names \(selected.count) runs; show takes one run")
+    }
+    let names = archiveNames(catalog.runsDir)
+    let info = RunInfo(record: record)
     if json {
-      Console.print(info.json.prettyPrinted())
+      Console.print(info.json(archiveName: names[record.container]).prettyPrinted())
       return
     }
-    func time(_ t: Int64?) -> String {
-      guard let t else { return "-" }
-      let f = DateFormatter()
-      f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-      return f.string(from: RunClock.date(micros: t))
-    }
-    Console.print(Console.bold("\(info.run.name)") + "  \(info.run.id)")
-    Console.print("operation:  \(info.operation)")
-    var status = info.status.rawValue
-    if let code = info.exitCode { status += " (exit code \(code))" }
-    if let host = info.run.remoteRunnerHost { status += " on \(host)" }
+    print(info, archiveName: names[record.container])
+  }
+
+  private func print(_ info: RunInfo, archiveName: String?) {
+    let record = info.record
+    func time(_ t: Int64?) -> String { t.map { RunClock.local(micros: $0) } ?? "-" }
+    Console.print(Console.bold("\(record.name)") + "  \(record.id)")
+    Console.print("operation:  \(record.operation)")
+    var status = record.status.rawValue
+    if let code = record.exitCode { status += " (exit code \(code))" }
+    if let host = record.host { status += " on \(host)" }
+    if record.status == .unknown, let reason = record.reason { status += ": \(reason)" }
     Console.print("status:     \(status)")
-    if let label = info.label { Console.print("label:      \(label)") }
-    Console.print("started:    \(time(info.started ?? info.staged ?? info.initialized))")
-    Console.print("stopped:    \(time(info.stopped))")
+    if let label = record.label { Console.print("label:      \(label)") }
+    switch record.container {
+    case RunMoves.active: break
+    case RunMoves.trash: Console.print("location:   trash (gage restore \(record.name))")
+    default: Console.print("location:   archive \(archiveName ?? record.container)")
+    }
+    Console.print("started:    \(time(record.started ?? record.staged ?? record.initialized))")
+    Console.print("stopped:    \(time(record.stopped))")
     if let cmd = info.command { Console.print("command:    \(RunOp.render(cmd))") }
-    Console.print("run dir:    \(info.run.runDir)")
+    Console.print("run dir:    \(record.run.runDir)")
     if let source = info.source {
       Console.print("source:     \(Self.describeSource(source))")
     }
-    if !info.config.isEmpty {
+    let config = record.config
+    if !config.isEmpty {
       Console.print("")
       Console.print(Console.bold("Config"))
-      for key in info.config.keys.sorted() { Console.print("  \(key) = \(RunOp.render(info.config[key] ?? .null))") }
+      for key in config.keys.sorted() { Console.print("  \(key) = \(RunOp.render(config[key] ?? .null))") }
     }
-    if let metrics = info.summary["metrics"]?.objectValue, !metrics.isEmpty {
+    let metrics = record.metrics
+    if !metrics.isEmpty {
       Console.print("")
       Console.print(Console.bold("Metrics"))
       for key in metrics.keys.sorted() { Console.print("  \(key) = \(RunOp.render(metrics[key] ?? .null))") }
+    }
+    if !info.comments.isEmpty {
+      Console.print("")
+      Console.print(Console.bold("Comments"))
+      for c in info.comments {
+        Console.print("  \(Console.dim("\(c.id)  \(c.author)  \(RunClock.local(micros: c.timestamp * 1000))"))")
+        for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) { Console.print("    \(line)") }
+      }
     }
     Console.print("")
     Console.print(Console.bold("Files"))
     if info.manifest.entries.isEmpty { Console.print("  (none)") }
     for e in info.manifest.entries {
-      Console.print("  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(e.path)")
+      Console.print(
+        "  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(e.path)")
     }
-    let output = FileIO.readTextIfPresent(target.metaPath("output", Phase.run.outputName)) ?? ""
+    let output = info.output() ?? ""
     Console.print("")
     Console.print(Console.bold("Output"))
     var outLines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -50,7 +50,7 @@ public struct ArchiveContents: Sendable {
 
   /// Reads the archive at `path`.
   public static func read(_ path: String) throws -> ArchiveContents {
-    let reader = try ArchiveReader(path: path)
+    let reader = try BagTarReader(path: path)
     let scan = try BagScan.read(reader, destination: nil, progress: nil, archiveSize: 0)
     var ids: Set<String> = []
     for path in scan.files.keys {

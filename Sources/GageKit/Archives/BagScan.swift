@@ -5,7 +5,7 @@ import Foundation
   import Glibc
 #endif
 
-/// One pass over an archive: every entry checked by `ArchiveReader`, every file hashed,
+/// One pass over an archive: every entry checked by `BagTarReader`, every file hashed,
 /// the small files a validation needs kept in memory, and (for an import) every file
 /// written below a destination directory. Payload bytes are capped by `Payload-Oxum` as
 /// soon as `bag-info.txt` has been read.
@@ -49,7 +49,7 @@ struct BagScan {
 
   /// Reads `reader` to the end; writes files below `destination` when given.
   static func read(
-    _ reader: ArchiveReader, destination: String?, progress: ArchiveProgress?, archiveSize: Int64
+    _ reader: BagTarReader, destination: String?, progress: ArchiveProgress?, archiveSize: Int64
   ) throws -> BagScan {
     var scan = BagScan()
     scan.destination = destination
@@ -115,7 +115,7 @@ struct BagScan {
     return scan
   }
 
-  private static func makeDirectory(_ path: String, reader: ArchiveReader, entry: String) throws {
+  private static func makeDirectory(_ path: String, reader: BagTarReader, entry: String) throws {
     var st = stat()
     if lstat(path, &st) == 0 {
       guard (st.st_mode & S_IFMT) == S_IFDIR else { throw reader.reject(entry, "a file and a directory have the same name") }

@@ -32,7 +32,7 @@ public struct Importer {
 
   /// Imports the archive at `path`; returns each run's outcome, sorted by id.
   public func importArchive(_ path: String) throws -> [(id: String, outcome: Outcome)] {
-    let reader = try ArchiveReader(path: path)
+    let reader = try BagTarReader(path: path)
     var createdRunsDir = false
     if !FileIO.isDirectory(runsDir) {
       try FileIO.makeDirectories(runsDir)

@@ -28,7 +28,7 @@ public struct Verifier {
   /// Verifies the archive at `path`. A sound archive gives its summary; an unsound one
   /// throws `ArchiveError` (rejected or libarchive); a missing file throws `GageError`.
   public func verify(_ path: String) throws -> Summary {
-    let reader = try ArchiveReader(path: path)
+    let reader = try BagTarReader(path: path)
     var st = stat()
     let size = stat(path, &st) == 0 ? Int64(st.st_size) : 0
     do {

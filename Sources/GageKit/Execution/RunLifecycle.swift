@@ -53,6 +53,7 @@ public enum RunLifecycle {
     }
     try FileIO.makeDirectories(run.runDir)
     try FileIO.write(opref.encoded, to: run.metaPath(MetaFile.opref), mode: FileIO.readOnlyMode)
+    RunIndex.noteChanged(run)
     return run
   }
 
@@ -166,6 +167,7 @@ public enum RunLifecycle {
     try FileIO.write(manifest.text, to: run.metaPath(MetaFile.manifest))
     try makeRunFilesReadOnly(run, manifest: manifest)
     try writeTimestamp(MetaFile.staged, run: run)
+    RunIndex.noteChanged(run)
   }
 
   // MARK: Exec
@@ -185,6 +187,7 @@ public enum RunLifecycle {
       throw GageError.conflict("run \(run.id) has already started; a run starts only once")
     }
     try log.log("Writing meta started")
+    RunIndex.noteChanged(run)
     try writeRunner(run)
     let env = try phaseEnvironment(run).merging(m.command.env) { _, op in op }
     return try PhaseRunner.run(
@@ -245,6 +248,7 @@ public enum RunLifecycle {
     try Seal.write(run: run, exitCode: code)
     try FileIO.write(String(code), to: run.metaPath(MetaFile.exit), mode: FileIO.readOnlyMode)
     try makeMetaReadOnly(run)
+    RunIndex.noteChanged(run)
   }
 
   // MARK: Helpers

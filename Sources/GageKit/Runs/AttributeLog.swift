@@ -1,5 +1,21 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One change in an attribute log.
+public struct AttributeLogEntry: Sendable, Equatable {
+  /// The entry's file name (a time-ordered UUID + `.json`): entries apply in name order.
+  public var name: String
+  /// Who made the change.
+  public var author: String
+  /// Attributes set.
+  public var set: [String: JSONValue]
+  /// Attributes deleted.
+  public var delete: [String]
+}
+
 /// The append-only attribute log of a run (`<id>.user/`): one JSON file per change,
 /// `{"author": ..., "set": {...}, "delete": [...]}`, named by a time-ordered UUID so that
 /// reading the files in name order replays the changes. Labels, comments and attributes
@@ -13,7 +29,8 @@ public struct AttributeLog {
     dir = run.userDir
   }
 
-  /// Appends one change.
+  /// Appends one change. The entry is written under a temporary name and renamed into
+  /// place, so that a reader never sees half of it.
   public func log(set: [String: JSONValue], delete: [String] = [], author: String = AttributeLog.currentUser) throws {
     guard !set.isEmpty || !delete.isEmpty else { return }
     try FileIO.makeDirectories(dir)
@@ -22,27 +39,46 @@ public struct AttributeLog {
       "set": .object(set),
       "delete": .array(delete.map(JSONValue.string)),
     ])
-    let path = FileIO.join(dir, RunID.timeOrdered() + ".json")
-    try FileIO.write(entry.compact(), to: path, mode: FileIO.readOnlyMode)
+    let name = RunID.timeOrdered() + ".json"
+    let temp = FileIO.join(dir, ".\(name).\(getpid()).tmp")
+    try FileIO.write(entry.compact(), to: temp, mode: FileIO.readOnlyMode)
+    if rename(temp, FileIO.join(dir, name)) != 0 {
+      let code = errno
+      try? FileIO.removeFile(temp)
+      throw GageError.io(path: FileIO.join(dir, name), operation: "create", errno: code)
+    }
+  }
+
+  /// Every readable entry in order. An entry that is not valid JSON (Python Gage writes in
+  /// place, so one may be half-written) is skipped.
+  public func entries() -> [AttributeLogEntry] {
+    guard let listing = try? DirectoryListing.entries(dir) else { return [] }
+    var result: [AttributeLogEntry] = []
+    for item in listing {
+      guard let name = item.name, name.hasSuffix(".json"), !name.hasPrefix("."),
+        let value = try? JSONValue.read(path: FileIO.join(dir, name)), value.objectValue != nil
+      else { continue }
+      result.append(
+        AttributeLogEntry(
+          name: name,
+          author: value["author"]?.stringValue ?? "__unknown__",
+          set: value["set"]?.objectValue ?? [:],
+          delete: (value["delete"]?.arrayValue ?? []).compactMap(\.stringValue)))
+    }
+    return result
   }
 
   /// The attributes after replaying every change.
   public func attributes() throws -> [String: JSONValue] {
+    Self.replay(entries())
+  }
+
+  /// The attributes after replaying `entries`.
+  public static func replay(_ entries: [AttributeLogEntry]) -> [String: JSONValue] {
     var attrs: [String: JSONValue] = [:]
-    let names: [String]
-    do {
-      names = try FileManager.default.contentsOfDirectory(atPath: dir)
-    } catch {
-      return [:]
-    }
-    for name in names.sorted() where name.hasSuffix(".json") {
-      let value = try JSONValue.read(path: FileIO.join(dir, name))
-      if case .object(let set) = value["set"] ?? .null {
-        attrs.merge(set) { _, new in new }
-      }
-      for key in value["delete"]?.arrayValue ?? [] {
-        if let k = key.stringValue { attrs[k] = nil }
-      }
+    for entry in entries {
+      attrs.merge(entry.set) { _, new in new }
+      for key in entry.delete { attrs[key] = nil }
     }
     return attrs
   }
@@ -57,6 +93,7 @@ extension Run {
   /// Writes a run attribute to the run's attribute log (seed `000`: `run.write_attr`).
   public func writeAttribute(_ name: String, _ value: JSONValue) throws {
     try AttributeLog(run: self).log(set: [name: value])
+    RunIndex.noteChanged(self)
   }
 
   /// Reads a run attribute back (seed `000`: `run.get`).

@@ -21,9 +21,9 @@ public struct OpRef: Sendable, Equatable {
     return parts.joined(separator: " ")
   }
 
-  /// Decodes `1 ns op` or `2 ns op [version]`.
+  /// Decodes `1 ns op` or `2 ns op [version]` (surrounding whitespace ignored).
   public static func decode(_ text: String) throws -> OpRef {
-    let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
+    let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).map(String.init)
     guard parts.count >= 3, parts[0] == "1" || parts[0] == "2" else {
       throw GageError.invalidData("unsupported opref: \(text)")
     }
@@ -36,7 +36,8 @@ public struct OpRef: Sendable, Equatable {
   }
 
   private static func unescape(_ s: String) -> String {
-    s == "''" ? "" : s.replacingOccurrences(of: "%20", with: " ")
+    if s == "''" { return "" }
+    return s.contains("%20") ? s.replacingOccurrences(of: "%20", with: " ") : s
   }
 }
 

@@ -26,11 +26,27 @@ public struct Run: Sendable, Equatable, Hashable {
   /// The run name (proquint of the id).
   public var name: String { RunID.name(for: id) }
 
-  /// `<runDir>.user`: the append-only log of user attributes.
-  public var userDir: String { runDir + ".user" }
+  /// `<runDir>.user`: the append-only log of user attributes (`<id>.user.deleted` for a run
+  /// Python Gage deleted by renaming).
+  public var userDir: String { sidecar("user") }
 
   /// `<runDir>.project`: the back-reference to the project.
-  public var projectRefPath: String { runDir + ".project" }
+  public var projectRefPath: String { sidecar("project") }
+
+  /// `<runDir>.move`: the run's move markers (`active`, `trash`, or an archive id).
+  public var moveDir: String { sidecar("move") }
+
+  /// Whether the meta is a zip (`<id>.meta.zip`, as later Gage stores finished runs).
+  public var metaIsZip: Bool { metaDir.hasSuffix(".zip") || metaDir.hasSuffix(".zip.deleted") }
+
+  /// Whether Python Gage deleted the run by renaming it (`<id>.meta.deleted`).
+  public var isRenamedDeleted: Bool { metaDir.hasSuffix(".deleted") }
+
+  /// `<runDir>.<name>`, following Python Gage's rule for renamed deleted runs.
+  private func sidecar(_ name: String) -> String {
+    if runDir.hasSuffix(".deleted") { return String(runDir.dropLast(8)) + "." + name + ".deleted" }
+    return runDir + "." + name
+  }
 
   /// A path inside the meta dir.
   public func metaPath(_ parts: String...) -> String {

@@ -1,25 +1,14 @@
 import Foundation
 
-/// What is known about a run, read from its meta dir: the data behind `gage show` and
-/// every `--json` run object.
-public struct RunInfo: Sendable {
-  /// The run.
-  public var run: Run
-  /// Its opref, when readable.
-  public var opref: OpRef?
-  /// Its status.
-  public var status: RunStatus
-  /// Exit code, once finished.
-  public var exitCode: Int32?
-  /// Timestamps (epoch µs).
-  public var initialized: Int64?
-  public var staged: Int64?
-  public var started: Int64?
-  public var stopped: Int64?
+/// Everything known about one run: its listing record plus the details `gage show` prints
+/// (command, attributes, comments, summary, files, source identity).
+public struct RunInfo {
+  /// The listing record.
+  public var record: RunRecord
   /// User attributes (labels, comments, callback attributes).
   public var attributes: [String: JSONValue]
-  /// Flat config.
-  public var config: [String: JSONValue]
+  /// Comments with their authors.
+  public var comments: [RunComment]
   /// The run command.
   public var command: JSONValue?
   /// The manifest.
@@ -28,63 +17,77 @@ public struct RunInfo: Sendable {
   public var summary: JSONValue
   /// The source identity (`source/git.json`), when recorded.
   public var source: JSONValue?
+  /// Meta read from a zip is kept here for reading output.
+  private let meta: RunMeta?
 
-  /// Reads a run's info.
-  public init(run: Run) {
-    self.run = run
-    opref = (FileIO.readTextIfPresent(run.metaPath(MetaFile.opref))).flatMap { try? OpRef.decode($0) }
-    status = run.status
-    exitCode = run.exitCode
-    initialized = run.timestamp(MetaFile.initialized)
-    staged = run.timestamp(MetaFile.staged)
-    started = run.timestamp(MetaFile.started)
-    stopped = run.timestamp(MetaFile.stopped)
-    attributes = (try? AttributeLog(run: run).attributes()) ?? [:]
-    config = (try? JSONValue.read(path: run.metaPath(MetaFile.config)))?.objectValue ?? [:]
-    command = try? JSONValue.read(path: run.metaPath(MetaFile.cmd))
-    manifest = (try? Manifest.read(path: run.metaPath(MetaFile.manifest))) ?? Manifest(entries: [])
-    summary = (try? JSONValue.read(path: run.metaPath(MetaFile.summary))) ?? .object([:])
-    source = try? JSONValue.read(path: run.metaPath(MetaFile.gitSource))
+  /// Reads the details of `record`'s run.
+  public init(record: RunRecord) {
+    self.record = record
+    let run = record.run
+    let meta = try? RunMeta(run: run)
+    self.meta = meta
+    attributes = record.attributes
+    comments = RunAnnotations(run: run).comments()
+    command = try? meta?.json(MetaFile.cmd)
+    manifest = meta?.text(MetaFile.manifest).flatMap { try? Manifest.parse($0) } ?? Manifest(entries: [])
+    summary = (try? meta?.json(MetaFile.summary)) ?? .object([:])
+    source = try? meta?.json(MetaFile.gitSource)
   }
 
-  /// The operation's name.
-  public var operation: String { opref?.name ?? "?" }
+  /// Reads a run's info from its files.
+  public init(run: Run) {
+    self.init(record: RunRecord.read(run: run))
+  }
 
-  /// The run's label, if any.
-  public var label: String? { attributes["label"]?.stringValue }
+  /// The run.
+  public var run: Run { record.run }
+  /// The status.
+  public var status: RunStatus { record.status }
+  /// The exit code.
+  public var exitCode: Int32? { record.exitCode }
+  /// The operation's name.
+  public var operation: String { record.operation }
+  /// The label.
+  public var label: String? { record.label }
+  /// Timestamps (epoch µs).
+  public var started: Int64? { record.started }
+  /// When the run stopped.
+  public var stopped: Int64? { record.stopped }
+  /// The flat config.
+  public var config: [String: JSONValue] { record.config }
+
+  /// The output of `phase` (captured stdout and stderr), when it ran.
+  public func output(_ phase: Phase = .run) -> String? {
+    meta?.text("output/" + phase.outputName)
+  }
 
   /// ISO 8601 UTC form of an epoch-µs timestamp.
   public static func iso(_ micros: Int64?) -> JSONValue {
-    guard let micros else { return .null }
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return .string(f.string(from: RunClock.date(micros: micros)))
+    micros.map { .string(RunClock.iso(micros: $0)) } ?? .null
   }
 
-  /// The run as a JSON object (documented in `docs/json.md`).
-  public var json: JSONValue {
-    var o: [String: JSONValue] = [
-      "id": .string(run.id),
-      "name": .string(run.name),
-      "operation": .string(operation),
-      "status": .string(status.rawValue),
-      "initialized": RunInfo.iso(initialized),
-      "staged": RunInfo.iso(staged),
-      "started": RunInfo.iso(started),
-      "stopped": RunInfo.iso(stopped),
-      "label": label.map(JSONValue.string) ?? .null,
-      "exit_code": exitCode.map { .int(Int($0)) } ?? .null,
-      "config": .object(config),
-      "attributes": .object(attributes),
-      "run_dir": .string(run.runDir),
-      "summary": summary,
-      "files": .array(manifest.entries.map {
+  /// The run as a JSON object (documented in `docs/json.md`): the listing object plus
+  /// `attributes`, `comments` with authors, `command`, `summary`, `files` and `source`.
+  public func json(archiveName: String? = nil) -> JSONValue {
+    guard case .object(var o) = record.json(archiveName: archiveName) else { return .null }
+    o["attributes"] = .object(attributes)
+    o["comments"] = .array(
+      comments.map {
+        .object([
+          "id": .string($0.id), "author": .string($0.author), "message": .string($0.message),
+          "time": .string(RunClock.iso(micros: $0.timestamp * 1000)),
+        ])
+      })
+    o["summary"] = summary
+    o["files"] = .array(
+      manifest.entries.map {
         .object(["path": .string($0.path), "type": .string($0.type.label), "sha256": .string($0.digest)])
-      }),
-    ]
+      })
     if let command { o["command"] = command }
     if let source { o["source"] = source }
-    if let host = run.remoteRunnerHost { o["host"] = .string(host) }
     return .object(o)
   }
+
+  /// The run as a JSON object.
+  public var json: JSONValue { json() }
 }

@@ -10,21 +10,9 @@ public struct RunStore: Sendable {
     self.path = path
   }
 
-  /// Every run (meta dir `<id>.meta`), newest first (by `started`, else `staged`, else
-  /// `initialized` time).
-  public func runs() -> [Run] {
-    guard let entries = try? DirectoryListing.entries(path) else { return [] }
-    var found: [(Run, Int64)] = []
-    for entry in entries {
-      guard let name = entry.name, name.hasSuffix(".meta") else { continue }
-      let id = String(name.dropLast(5))
-      guard RunID.isValid(id) else { continue }
-      let run = Run(id: id, runDir: FileIO.join(path, id))
-      let time = run.timestamp(MetaFile.started) ?? run.timestamp(MetaFile.staged)
-        ?? run.timestamp(MetaFile.initialized) ?? 0
-      found.append((run, time))
-    }
-    return found.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.id < $1.0.id }.map(\.0)
+  /// The catalog of the runs dir (records from its index, checked as they are read).
+  public func catalog() -> RunCatalog {
+    RunCatalog(runsDir: path)
   }
 
   /// Whether a dir's entries hold a run (`<uuid>.meta`): such a dir is a runs dir, and
@@ -36,25 +24,24 @@ public struct RunStore: Sendable {
     }
   }
 
-  /// Resolves a run spec: a 1-based index into the newest-first list, or a unique prefix of
-  /// a run id or name.
+  /// Every active run, newest first (by `started`, else `staged`, else `initialized` time).
+  public func runs() -> [Run] {
+    let catalog = catalog()
+    defer { catalog.save() }
+    return catalog.keys(in: RunMoves.active).compactMap { catalog.record($0)?.run }
+  }
+
+  /// Resolves a run spec among the active runs: a 1-based index into the newest-first
+  /// list, a slice, or a unique prefix of a run id or name; the spec must name one run.
   public func select(_ spec: String) throws -> Run {
-    let all = runs()
-    if let index = Int(spec) {
-      guard index >= 1, index <= all.count else {
-        throw GageError.notFound("no run at index \(index) (there are \(all.count) runs in \(path))")
-      }
-      return all[index - 1]
+    let catalog = catalog()
+    defer { catalog.save() }
+    let listing = RunListing(catalog: catalog, container: RunMoves.active)
+    let positions = try RunSpec.resolve(spec, in: listing)
+    guard positions.count == 1, let record = listing.record(at: positions[0]) else {
+      throw GageError.invalidInput("\"\(spec)\" names \(positions.count) runs; name one run")
     }
-    let matches = all.filter { $0.id.hasPrefix(spec) || $0.name.hasPrefix(spec) }
-    guard let first = matches.first else {
-      throw GageError.notFound("no run matches \"\(spec)\" in \(path); `gage runs` lists them")
-    }
-    guard matches.count == 1 else {
-      let names = matches.prefix(5).map { "\($0.name) (\($0.id.prefix(8)))" }.joined(separator: ", ")
-      throw GageError.invalidInput("\"\(spec)\" matches \(matches.count) runs: \(names); give more of the id")
-    }
-    return first
+    return record.run
   }
 }
 

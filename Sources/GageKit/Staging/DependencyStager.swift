@@ -70,18 +70,34 @@ enum DependencyStager {
     }
   }
 
-  /// The newest completed run of operation `select`, or the run whose id or name starts with it.
+  /// The newest completed run of operation `select`, or the newest completed run matching
+  /// `select` as a `--where` expression (`op = train and config.lr = 0.1`), or the run
+  /// whose id or name starts with it.
   static func selectRun(_ select: String, runsDir: String, exclude: String, number: Int) throws -> Run {
-    let runs = RunStore(path: runsDir).runs().filter { $0.id != exclude }
-    if let byOp = runs.first(where: { RunInfo.operationName($0) == select && $0.status == .completed }) {
-      return byOp
+    let catalog = RunCatalog(runsDir: runsDir)
+    defer { catalog.save() }
+    let records = catalog.keys(in: RunMoves.active).lazy.filter { $0.id != exclude }.compactMap { catalog.record($0) }
+    if let byOp = records.first(where: { $0.operation == select && $0.status == .completed }) {
+      return byOp.run
     }
-    let byID = runs.filter { $0.id.hasPrefix(select) || $0.name.hasPrefix(select) }
+    if select.contains(where: { "=<>~".contains($0) }) || select.contains(" in ") {
+      let filter: WhereFilter
+      do {
+        filter = try WhereFilter(select)
+      } catch let error as WhereSyntaxError {
+        throw GageError.invalidInput("dependency \(number): run-select: \(error.rendered)")
+      }
+      if let match = records.first(where: { $0.status == .completed && filter.matches($0) }) { return match.run }
+      throw GageError.notFound(
+        "dependency \(number): no completed run matches \"\(select)\" in \(runsDir); check it with gage runs -w '\(select)'")
+    }
+    let prefix = select.lowercased()
+    let byID = records.filter { $0.id.hasPrefix(prefix) || $0.name.hasPrefix(prefix) }
     if byID.count == 1, let run = byID.first {
       guard run.status == .completed else {
         throw GageError.conflict("dependency \(number): run \(run.name) is \(run.status.rawValue), not completed")
       }
-      return run
+      return run.run
     }
     throw GageError.notFound(
       "dependency \(number): no completed run of \"\(select)\" in \(runsDir); run it first (gage run \(select))")
@@ -133,12 +149,5 @@ enum DependencyStager {
         body(rel)
       }
     }
-  }
-}
-
-extension RunInfo {
-  /// The operation name of a run, from its opref (nil when unreadable).
-  static func operationName(_ run: Run) -> String? {
-    FileIO.readTextIfPresent(run.metaPath(MetaFile.opref)).flatMap { try? OpRef.decode($0).name }
   }
 }

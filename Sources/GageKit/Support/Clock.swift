@@ -17,6 +17,19 @@ public enum RunClock {
     return value
   }
 
+  nonisolated(unsafe) private static var lastMillis: UInt64 = 0
+
+  /// Epoch milliseconds now, always greater than the previous call's value: log entry and
+  /// move marker names made in one process sort in the order they were made.
+  public static func monotonicMillis() -> UInt64 {
+    var value = nowMillis()
+    lock.lock()
+    if value <= lastMillis { value = lastMillis + 1 }
+    lastMillis = value
+    lock.unlock()
+    return value
+  }
+
   /// Epoch milliseconds now (for output indexes).
   public static func nowMillis() -> UInt64 {
     var ts = timespec()
@@ -37,5 +50,31 @@ public enum RunClock {
   /// A date from epoch microseconds.
   public static func date(micros: Int64) -> Date {
     Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+  }
+}
+
+extension RunClock {
+  /// ISO 8601 UTC with milliseconds (`2026-01-02T03:04:05.678Z`) of epoch microseconds.
+  public static func iso(micros: Int64) -> String {
+    var seconds = time_t(micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000)
+    let millis = Int((micros - Int64(seconds) * 1_000_000) / 1000)
+    var t = tm()
+    gmtime_r(&seconds, &t)
+    func pad(_ v: Int32, _ width: Int) -> String {
+      let s = String(v)
+      return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+    return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):"
+      + "\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+  }
+
+  /// `YYYY-MM-DD HH:MM:SS` in local time, for tables.
+  public static func local(micros: Int64) -> String {
+    var seconds = time_t(micros / 1_000_000)
+    var t = tm()
+    localtime_r(&seconds, &t)
+    var buf = [CChar](repeating: 0, count: 32)
+    let n = strftime(&buf, buf.count, "%Y-%m-%d %H:%M:%S", &t)
+    return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }

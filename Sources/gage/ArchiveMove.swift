@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import GageKit
+
+/// `gage archive move`.
+struct ArchiveMove: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "move",
+    abstract: "Move runs into a local archive (made when it does not exist).",
+    discussion: "Without -n, the archive is named after the current time (2026-01-02-150405)."
+  )
+
+  @OptionGroup var selection: RunSelectionOptions
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("The archive.", valueName: "NAME"))
+  var name: String?
+
+  @Flag(name: .shortAndLong, help: "Do not ask.")
+  var yes = false
+
+  @OptionGroup var runs: RunsOptions
+
+  func validate() throws {
+    if selection.runs.isEmpty && !selection.all && selection.where == nil {
+      throw ValidationError("name the runs to archive, or use --all or --where")
+    }
+  }
+
+  func run() throws {
+    let catalog = try runs.catalog()
+    defer { catalog.save() }
+    let selected = try selection.query().select(catalog)
+    guard !selected.isEmpty else {
+      Console.note("Nothing to archive")
+      return
+    }
+    let archiveName = name ?? Self.timestampName()
+    try Confirmation.ask(
+      "archive \(Confirmation.count(selected.count)) to \"\(archiveName)\"", rows: selected, yes: yes)
+    let archives = LocalArchives(runsDir: catalog.runsDir)
+    let archive = try archives.named(archiveName) ?? archives.create(archiveName)
+    for (_, record) in selected {
+      if record.status == .running {
+        throw GageError.conflict("run \(record.name) is running; stop it first (gage stop \(record.name))")
+      }
+      try RunMoves.move(record.run, to: archive.id)
+    }
+    archives.touch(archive)
+    Console.note("Moved \(Confirmation.count(selected.count)) to archive \"\(archiveName)\"")
+    Console.note("Use 'gage restore --archive \(archiveName)' to restore them.")
+  }
+
+  static func timestampName() -> String {
+    let f = DateFormatter()
+    f.dateFormat = "yyyy-MM-dd-HHmmss"
+    return f.string(from: Date())
+  }
+}

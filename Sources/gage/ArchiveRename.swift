@@ -1,0 +1,20 @@
+import ArgumentParser
+import GageKit
+
+/// `gage archive rename`.
+struct ArchiveRename: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "rename", abstract: "Rename a local archive.")
+
+  @Argument(help: "The archive's name.")
+  var current: String
+
+  @Argument(help: "Its new name.")
+  var new: String
+
+  @OptionGroup var runs: RunsOptions
+
+  func run() throws {
+    try LocalArchives(runsDir: try runs.resolve()).rename(current, to: new)
+    Console.note("Renamed archive \"\(current)\" to \"\(new)\"")
+  }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import GageKit
+
+/// `gage runs` (also `list`, `ls`).
+struct Runs: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "runs",
+    abstract: "List runs, newest first.",
+    discussion: """
+      Shows the latest 20 runs; -m shows 20 more per use, -n sets the number, -a shows all.
+      The # column is what run specs index (gage show 2, gage delete 3:5).
+
+      Examples:
+        gage runs -w "op = train and status = completed"
+        gage runs -w "metric.loss < 0.2" --json
+        gage runs --deleted
+        gage runs --archive best
+      """,
+    aliases: ["list", "ls"]
+  )
+
+  @OptionGroup var selection: RunSelectionOptions
+  @OptionGroup var scope: ScopeOptions
+
+  @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Show at most N runs (default 20).", valueName: "N"))
+  var limit: Int?
+
+  @Flag(name: .shortAndLong, help: "Show 20 more runs (repeat for more).")
+  var more: Int
+
+  @Flag(help: "Print JSON: an array of run objects (docs/json.md).")
+  var json = false
+
+  @OptionGroup var runs: RunsOptions
+
+  func validate() throws {
+    if selection.all && limit != nil { throw ValidationError("--all and --limit cannot be combined") }
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+  }
+
+  func run() throws {
+    let catalog = try runs.catalog()
+    defer { catalog.save() }
+    var query = try selection.query(scope: scope.scope)
+    query.all = true
+    let listing = try query.listing(catalog)
+    let positions = selection.runs.isEmpty ? Array(0..<listing.count) : try listing.select(selection.runs)
+    let shown = selection.all || json && limit == nil ? positions.count : min(positions.count, (limit ?? 20) + 20 * more)
+    let rows = positions.prefix(shown).compactMap { p in listing.record(at: p).map { (index: p + 1, record: $0) } }
+    let names = archiveNames(catalog.runsDir)
+    if json {
+      let items: [JSONValue] = rows.map { row in
+        guard case .object(var o) = row.record.json(archiveName: names[row.record.container]) else { return .null }
+        o["index"] = .int(row.index)
+        return .object(o)
+      }
+      Console.print(JSONValue.array(items).prettyPrinted())
+      return
+    }
+    if rows.isEmpty {
+      if Console.stdoutIsTerminal { Console.note("No \(listing.noun).") }
+      return
+    }
+    RunTable.print(rows, archiveNames: names)
+    if shown < positions.count && Console.stdoutIsTerminal {
+      Console.note(Console.dim("Showing \(shown) of \(positions.count) \(listing.noun) (-m for more, -a for all)"))
+    }
+  }
+}
