@@ -245,6 +245,7 @@ public enum RunLifecycle {
 
     try log.log("Writing meta proc/exit (exit code \(code))")
     try FileIO.removeFile(run.metaPath(MetaFile.lock))
+    log.close()
     try Seal.write(run: run, exitCode: code)
     try FileIO.write(String(code), to: run.metaPath(MetaFile.exit), mode: FileIO.readOnlyMode)
     try makeMetaReadOnly(run)

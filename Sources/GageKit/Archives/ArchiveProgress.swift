@@ -1,0 +1,97 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A progress bar on stderr for long archive work: bytes and files done, rate and time
+/// left, redrawn at most ten times a second. Draws nothing unless stderr is a terminal.
+public final class ArchiveProgress: @unchecked Sendable {
+  private let label: String
+  private let enabled: Bool
+  private var totalBytes: Int64 = 0
+  private var totalFiles = 0
+  private var bytes: Int64 = 0
+  private var files = 0
+  private var started = Date()
+  private var lastDraw = Date.distantPast
+  private var drawn = false
+
+  /// A bar labelled `label` (`export`, `import`, `verify`); `enabled` defaults to whether
+  /// stderr is a terminal.
+  public init(label: String, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+    self.label = label
+    self.enabled = enabled
+  }
+
+  /// Starts counting towards the totals (0: unknown).
+  public func start(totalBytes: Int64, totalFiles: Int) {
+    self.totalBytes = totalBytes
+    self.totalFiles = totalFiles
+    started = Date()
+  }
+
+  /// Counts bytes done.
+  public func advance(bytes count: Int) {
+    bytes += Int64(count)
+    draw()
+  }
+
+  /// Sets the bytes done (e.g. compressed bytes read so far).
+  public func set(bytes count: Int64) {
+    bytes = count
+    draw()
+  }
+
+  /// Counts files done.
+  public func advance(files count: Int) {
+    files += count
+    draw()
+  }
+
+  /// Clears the bar.
+  public func finish() {
+    guard enabled, drawn else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    drawn = false
+  }
+
+  private func draw() {
+    guard enabled else { return }
+    let now = Date()
+    guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+    lastDraw = now
+    let elapsed = max(now.timeIntervalSince(started), 0.001)
+    let rate = Double(bytes) / elapsed
+    var line = "\(label) "
+    if totalBytes > 0 {
+      let fraction = min(Double(bytes) / Double(totalBytes), 1)
+      let width = 24
+      let filled = Int(fraction * Double(width))
+      line += "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
+      line += "\(Self.size(bytes))/\(Self.size(totalBytes))"
+    } else {
+      line += Self.size(bytes)
+    }
+    line += totalFiles > 0 ? "  \(files)/\(totalFiles) files" : "  \(files) files"
+    line += "  \(Self.size(Int64(rate)))/s"
+    if totalBytes > 0, rate > 0 {
+      let left = Int(Double(totalBytes - bytes) / rate)
+      line += "  \(left / 60):" + String(format: "%02d", left % 60) + " left"
+    }
+    FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    drawn = true
+  }
+
+  /// A byte count for people: `512 B`, `1.5 MB`, `2.0 GB`.
+  public static func size(_ bytes: Int64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1000, unit < units.count - 1 {
+      value /= 1000
+      unit += 1
+    }
+    return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+  }
+}
