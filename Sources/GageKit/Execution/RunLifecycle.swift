@@ -101,7 +101,8 @@ public enum RunLifecycle {
     _ run: Run, projectDir: String?, scan: SourceScan? = nil, output: OutputOptions = OutputOptions()
   ) throws {
     let log = RunnerLog(run: run)
-    let opdef = try meta(run).opdef
+    let recorded = try meta(run)
+    let opdef = recorded.opdef
     let files = FilesLog(run: run)
     try FileIO.makeDirectories(run.runDir)
     try writeRunner(run)
@@ -133,7 +134,7 @@ public enum RunLifecycle {
     }
 
     try log.log("Applying configuration (see log/patched)")
-    let values = try meta(run).config
+    let values = recorded.config
     let applied = try ConfigStage.apply(opdef: opdef, values: values, runDir: run.runDir)
     if !applied.diff.isEmpty {
       try FileIO.write(applied.diff, to: run.metaPath(MetaFile.patched), mode: FileIO.readOnlyMode)
