@@ -40,18 +40,7 @@ public enum FileDigest {
     guard fd >= 0 else { throw GageError.io(path: path, operation: "open", errno: errno) }
     defer { close(fd) }
     var hasher = SHA256()
-    let size = 1 << 20
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-    defer { buffer.deallocate() }
-    while true {
-      let n = read(fd, buffer.baseAddress, size)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw GageError.io(path: path, operation: "read", errno: errno)
-      }
-      if n == 0 { break }
-      hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-    }
+    try FileIO.readChunks(fd: fd, path: path, sizeHint: Int(st.st_size)) { hasher.update(bufferPointer: $0) }
     return hexString(hasher.finalize())
   }
 

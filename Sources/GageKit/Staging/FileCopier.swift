@@ -82,17 +82,7 @@ public enum FileCopier {
     guard output >= 0 else { throw GageError.io(path: target, operation: "create", errno: errno) }
     defer { close(output) }
     var hasher = SHA256()
-    let size = 1 << 20
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-    defer { buffer.deallocate() }
-    while true {
-      let n = read(input, buffer.baseAddress, size)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw GageError.io(path: item.source, operation: "read", errno: errno)
-      }
-      if n == 0 { break }
-      let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+    try FileIO.readChunks(fd: input, path: item.source, sizeHint: Int(st.st_size)) { chunk in
       hasher.update(bufferPointer: chunk)
       try FileIO.writeAll(fd: output, chunk, path: target)
     }

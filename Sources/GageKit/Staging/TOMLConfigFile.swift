@@ -81,28 +81,10 @@ public struct TOMLConfigFile: ConfigDocument, Equatable {
     }
   }
 
-  /// `"..."` with TOML escapes for quotes, backslashes and control characters.
+  /// `"..."` with TOML escapes for quotes, backslashes and control characters (JSON's
+  /// escapes, which TOML shares, plus U+007F).
   static func basicString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-          let hex = String(scalar.value, radix: 16, uppercase: true)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
+    JSONValue.quoted(s, escapingDelete: true)
   }
 
   private static func isLiteralStringScalar(_ c: Unicode.Scalar) -> Bool {

@@ -66,6 +66,26 @@ public enum FileIO {
     }
   }
 
+  /// Reads `fd` to its end, calling `body` with each chunk. The buffer is sized from
+  /// `sizeHint` (the file's size, when known): small files get a small buffer, large ones
+  /// 1 MiB, so copying many small files does not map and unmap a large buffer each time.
+  public static func readChunks(
+    fd: Int32, path: String, sizeHint: Int, _ body: (UnsafeRawBufferPointer) throws -> Void
+  ) throws {
+    let size = min(1 << 20, max(4096, sizeHint + 1))
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let n = Glibc.read(fd, buffer.baseAddress, size)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw GageError.io(path: path, operation: "read", errno: errno)
+      }
+      if n == 0 { return }
+      try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+    }
+  }
+
   /// Reads a whole file as bytes.
   public static func readBytes(_ path: String) throws -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)

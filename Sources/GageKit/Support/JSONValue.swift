@@ -126,7 +126,14 @@ extension JSONValue {
   }
 
   static func writeString(_ s: String, to out: inout String) {
-    out += "\""
+    out += quoted(s)
+  }
+
+  /// `s` as a double-quoted string with JSON's escapes (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`,
+  /// `\f`, `\uXXXX` for other control characters). The same text is a valid TOML basic string
+  /// when `escapingDelete` also escapes U+007F, which TOML does not allow as it is.
+  static func quoted(_ s: String, escapingDelete: Bool = false) -> String {
+    var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""
@@ -137,15 +144,16 @@ extension JSONValue {
       case "\u{08}": out += "\\b"
       case "\u{0C}": out += "\\f"
       default:
-        if scalar.value < 0x20 {
+        if scalar.value < 0x20 || (escapingDelete && scalar.value == 0x7F) {
           out += String(format: "\\u%04x", scalar.value)
         } else {
           out.unicodeScalars.append(scalar)
         }
       }
     }
-    out += "\""
+    return out + "\""
   }
+
 }
 
 // MARK: - Decoding
