@@ -8,18 +8,14 @@ struct ArchiveExport: ParsableCommand {
     commandName: "export",
     abstract: "Write finished runs to one archive file (a BagIt bag in a tar).",
     discussion: """
-      RUN is a 1-based index in the newest-first list, or a prefix of a run id or name. \
-      The archive type follows FILE's name: .tar, .tar.gz (.tgz) or .tar.zst. Every file \
+      RUN is a 1-based index in the newest-first list, a slice FIRST:LAST, or a prefix of a \
+      run id or name; --where and --all export the finished runs they match. The archive type follows FILE's name: .tar, .tar.gz (.tgz) or .tar.zst. Every file \
       is checked against its recorded digest while it is written; a run that no longer \
       verifies is refused. The same runs always give the same bytes. See docs/archives.md.
       """
   )
 
-  @Argument(help: "Runs to export.")
-  var specs: [String] = []
-
-  @Flag(help: "Export every finished run.")
-  var all = false
+  @OptionGroup var selection: RunSelectionOptions
 
   @Option(name: .shortAndLong, help: ArgumentHelp("The archive to write.", valueName: "FILE"))
   var output: String
@@ -27,18 +23,19 @@ struct ArchiveExport: ParsableCommand {
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
-    if specs.isEmpty && !all { throw ValidationError("give runs to export, or --all") }
-    if !specs.isEmpty && all { throw ValidationError("give runs or --all, not both") }
+    try selection.requireRuns("to export")
   }
 
   func run() throws {
-    let store = RunStore(path: try runs.resolve())
-    let selected: [Run]
-    if all {
-      selected = store.runs().filter { [.completed, .error, .terminated].contains($0.status) }
-      if selected.isEmpty { throw GageError.notFound("no finished runs in \(store.path)") }
-    } else {
-      selected = try specs.map { try store.select($0) }
+    let catalog = try runs.catalog()
+    defer { catalog.save() }
+    let records = try selection.query().select(catalog).map(\.record)
+    var selected = records.map(\.run)
+    if selection.runs.isEmpty {
+      // --all / --where: the finished runs among those matched; named runs that have not
+      // finished are refused by the exporter, with their status.
+      selected = records.filter { [.completed, .error, .terminated].contains($0.status) }.map(\.run)
+      if selected.isEmpty { throw GageError.notFound("no finished runs match in \(catalog.runsDir)") }
     }
     let exporter = Exporter(agent: "gage \(Gage.version)", progress: ArchiveProgress(label: "export"))
     do {

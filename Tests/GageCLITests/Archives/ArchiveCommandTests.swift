@@ -109,6 +109,24 @@ struct ArchiveCommandTests {
     #expect(Set(runs(in: other).map(\.id)) == Set(project.runs().map(\.id)))
   }
 
+  @Test("--where and slices pick the runs to export, like every other command")
+  func whereAndSlices() throws {
+    let project = try ArchiveFixture.project(runs: 2)
+    defer { project.remove() }
+    let newest = try #require(project.runs().first)
+    let byWhere = project.tmp.path("where.tar")
+    let export = try project.gage(["archive", "export", "-w", "id = \(newest.id)", "-o", byWhere])
+    #expect(export.exitCode == 0, "\(export)")
+    #expect(export.stdout.contains("exported 1 run "), "\(export)")
+    let contents = try project.gage(["archive", "contents", byWhere])
+    #expect(contents.stdout.contains(newest.id), "\(contents)")
+    let none = try project.gage(["archive", "export", "-w", "status = error", "-o", project.tmp.path("none.tar")])
+    #expect(none.exitCode == 1, "\(none)")
+    #expect(!FileIO.exists(project.tmp.path("none.tar")))
+    let slice = try project.gage(["archive", "export", "1:2", "-o", project.tmp.path("slice.tar")])
+    #expect(slice.stdout.contains("exported 2 runs"), "\(slice)")
+  }
+
   @Test("A staged run is refused with the reason")
   func stagedRefused() throws {
     let project = try ArchiveFixture.project()
