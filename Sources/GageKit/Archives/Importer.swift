@@ -32,54 +32,18 @@ public struct Importer {
 
   /// Imports the archive at `path`; returns each run's outcome, sorted by id.
   public func importArchive(_ path: String) throws -> [(id: String, outcome: Outcome)] {
-    let reader = try BagTarReader(path: path)
     var createdRunsDir = false
     if !FileIO.isDirectory(runsDir) {
       try FileIO.makeDirectories(runsDir)
       createdRunsDir = true
     }
-    var template = Array(FileIO.join(runsDir, ".import-XXXXXX").utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buf -> String? in
-      guard let base = buf.baseAddress, mkdtemp(base) != nil else { return nil }
-      return String(cString: base)
-    }
-    guard let temp = made else { throw GageError.io(path: runsDir, operation: "make a temporary directory in", errno: errno) }
     var succeeded = false
-    defer {
-      try? FileIO.removeTree(temp)
-      if createdRunsDir, !succeeded { rmdir(runsDir) }
-    }
-    let scan: BagScan
-    let result: BagValidator.Result
-    do {
-      var st = stat()
-      let size = stat(path, &st) == 0 ? Int64(st.st_size) : 0
-      scan = try BagScan.read(reader, destination: temp, progress: progress, archiveSize: size)
-      result = try BagValidator(scan: scan).validate()
-    } catch let problem as BagProblem {
-      progress?.finish()
-      throw ArchiveError.rejected(file: path, entry: reader.top.map { $0 + "/" + problem.entry }, reason: problem.reason + "; nothing was imported")
-    } catch let error as ArchiveError {
-      progress?.finish()
-      if case .rejected(let file, let entry, let reason) = error {
-        throw ArchiveError.rejected(file: file, entry: entry, reason: reason + "; nothing was imported")
-      }
-      throw error
-    }
-    let bag = FileIO.join(temp, scan.top)
-    // Links come back as links; then modes as the archive gives them.
-    for (path, target) in result.links {
-      let full = FileIO.join(bag, path)
-      try FileIO.removeFile(full)
-      guard symlink(target, full) == 0 else { throw GageError.io(path: full, operation: "create link", errno: errno) }
-    }
-    for (path, file) in scan.files where path.hasPrefix(Bag.payloadDir + "/") && result.links[path] == nil {
-      let full = FileIO.join(bag, path)
-      if chmod(full, file.executable ? 0o555 : 0o444) != 0 { throw GageError.io(path: full, operation: "chmod", errno: errno) }
-    }
+    defer { if createdRunsDir, !succeeded { rmdir(runsDir) } }
+    let extracted = try ExtractedArchive(path: path, parent: runsDir, progress: progress, refusal: "; nothing was imported")
+    defer { extracted.remove() }
     var outcomes: [(id: String, outcome: Outcome)] = []
-    for id in result.runIDs {
-      let outcome = try place(id: id, from: FileIO.join(bag, Bag.payloadDir))
+    for id in extracted.runIDs {
+      let outcome = try place(id: id, from: extracted.dataDir)
       outcomes.append((id, outcome))
       switch outcome {
       case .imported, .alreadyPresent(annotations: 1...):

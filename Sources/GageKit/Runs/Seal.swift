@@ -21,3 +21,20 @@ public enum Seal {
     try FileIO.write(try text(run: run, exitCode: exitCode), to: run.metaPath(MetaFile.seal), mode: FileIO.readOnlyMode)
   }
 }
+
+extension Seal {
+  /// The digests of a seal's text by meta path; `source` names the file in errors.
+  public static func parse(_ text: String, source: String = "seal") throws -> [String: String] {
+    var result: [String: String] = [:]
+    for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+      let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+      guard parts.count == 2, parts[0].utf8.count == 64, parts[0].allSatisfy(\.isHexDigit), !parts[1].isEmpty else {
+        throw GageError.invalidData("\(source):\(n + 1): invalid seal line: \(line)")
+      }
+      let path = PathEncoding.decode(String(parts[1]))
+      guard result[path] == nil else { throw GageError.invalidData("\(source):\(n + 1): \(path) is listed twice") }
+      result[path] = String(parts[0]).lowercased()
+    }
+    return result
+  }
+}

@@ -40,25 +40,10 @@ public enum FileCopier {
     }
     for dir in dirs.sorted() { try FileIO.makeDirectories(FileIO.join(destination, dir)) }
 
-    let results = ResultBox(count: items.count)
-    let workers = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
-    if items.count < 8 || workers == 1 {
-      for (i, item) in items.enumerated() {
-        results.set(i, Result { try copyOne(item, destination: destination) })
-      }
-    } else {
-      DispatchQueue.concurrentPerform(iterations: workers) { w in
-        var i = w
-        while i < items.count {
-          let item = items[i]
-          results.set(i, Result { try copyOne(item, destination: destination) })
-          i += workers
-        }
-      }
-    }
+    let results = Parallel.map(items) { try copyOne($0, destination: destination) }
     var copied: [String: Copied] = [:]
-    for (i, item) in items.enumerated() {
-      copied[item.path] = try results.get(i).get()
+    for (item, result) in zip(items, results) {
+      copied[item.path] = try result.get()
     }
     return copied
   }
@@ -91,27 +76,5 @@ public enum FileCopier {
     var times = [st.st_atim, st.st_mtim]
     guard futimens(output, &times) == 0 else { throw GageError.io(path: target, operation: "set times of", errno: errno) }
     return Copied(digest: FileDigest.hexString(hasher.finalize()), mtime: RunDirScanner.micros(st.st_mtim))
-  }
-}
-
-/// Per-index results written by worker threads; each index is written by one thread only.
-private final class ResultBox: @unchecked Sendable {
-  private var items: [Result<FileCopier.Copied, any Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) {
-    items = Array(repeating: nil, count: count)
-  }
-
-  func set(_ i: Int, _ value: Result<FileCopier.Copied, any Error>) {
-    lock.lock()
-    items[i] = value
-    lock.unlock()
-  }
-
-  func get(_ i: Int) -> Result<FileCopier.Copied, any Error> {
-    lock.lock()
-    defer { lock.unlock() }
-    return items[i] ?? .failure(GageError.invalidData("file \(i) was not copied"))
   }
 }
