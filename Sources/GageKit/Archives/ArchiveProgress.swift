@@ -6,6 +6,7 @@ import Foundation
 
 /// A progress bar on stderr for long archive work: bytes and files done, rate and time
 /// left, redrawn at most ten times a second. Draws nothing unless stderr is a terminal.
+/// Counting is thread-safe.
 public final class ArchiveProgress: @unchecked Sendable {
   private let label: String
   private let enabled: Bool
@@ -16,6 +17,7 @@ public final class ArchiveProgress: @unchecked Sendable {
   private var started = Date()
   private var lastDraw = Date.distantPast
   private var drawn = false
+  private let lock = NSLock()
 
   /// A bar labelled `label` (`export`, `import`, `verify`); `enabled` defaults to whether
   /// stderr is a terminal.
@@ -33,24 +35,32 @@ public final class ArchiveProgress: @unchecked Sendable {
 
   /// Counts bytes done.
   public func advance(bytes count: Int) {
+    lock.lock()
+    defer { lock.unlock() }
     bytes += Int64(count)
     draw()
   }
 
   /// Sets the bytes done (e.g. compressed bytes read so far).
   public func set(bytes count: Int64) {
+    lock.lock()
+    defer { lock.unlock() }
     bytes = count
     draw()
   }
 
   /// Counts files done.
   public func advance(files count: Int) {
+    lock.lock()
+    defer { lock.unlock() }
     files += count
     draw()
   }
 
   /// Clears the bar.
   public func finish() {
+    lock.lock()
+    defer { lock.unlock() }
     guard enabled, drawn else { return }
     FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     drawn = false

@@ -129,8 +129,9 @@ public struct RunVerifier: Sendable {
     let toHash = present.filter { recorded[$0.path] != nil }
     for file in present where recorded[file.path] == nil { problem(.unexpected, file.path) }
     let progress = self.progress
-    let digests = Parallel.map(toHash.map(\.path)) { rel -> String in
-      let digest = try FileDigest.ofFile(FileIO.join(dir, rel))
+    let digests = Parallel.map(toHash) { file -> String in
+      let digest = try FileDigest.ofFile(FileIO.join(dir, file.path))
+      progress?(file.size)
       return digest
     }
     for (file, digest) in zip(toHash, digests) {
@@ -138,7 +139,6 @@ public struct RunVerifier: Sendable {
       case .success(let actual):
         result.files += 1
         result.bytes += file.size
-        progress?(file.size)
         if let expected = recorded[file.path], expected != actual {
           problem(.modified, file.path, expected: expected, actual: actual)
         }

@@ -153,6 +153,12 @@ public enum FileIO {
     return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// Whether `path` is a symlink (not followed).
+  public static func isSymlink(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+  }
+
   /// Creates a directory and its parents (mode 0755).
   public static func makeDirectories(_ path: String) throws {
     if isDirectory(path) { return }
