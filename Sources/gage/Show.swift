@@ -87,6 +87,15 @@ struct Show: ParsableCommand {
     if let source = info.source {
       Console.print("source:     \(Self.describeSource(source))")
     }
+    if let replay = info.replay, let of = replay["of"]?.stringValue {
+      var line = "replay of:  \(RunID.name(for: of)) (\(of.prefix(8)))"
+      if let reproduced = replay["reproduced"]?.boolValue {
+        let count: (String) -> Int = { replay[$0]?.arrayValue?.count ?? 0 }
+        line += reproduced ? ", reproduced" : ", not reproduced"
+        line += " (\(replay["identical"]?.compact() ?? "0") identical, \(count("differ")) differ, \(count("missing")) missing, \(count("new")) new)"
+      }
+      Console.print(line)
+    }
     let config = record.config
     if !config.isEmpty {
       Console.print("")

@@ -201,7 +201,10 @@ public enum RunLifecycle {
 
   /// Finalizes a run (SPEC §6): summary, `stopped`, the finalize hook, generated files,
   /// the manifest, the seal, then `proc/exit` last (the commit point); everything read-only.
-  public static func finalizeRun(_ run: Run, exitCode: Int32, output: OutputOptions = OutputOptions()) throws {
+  /// `beforeSeal` may add meta files once the final manifest is known; the seal covers them.
+  public static func finalizeRun(
+    _ run: Run, exitCode: Int32, output: OutputOptions = OutputOptions(), beforeSeal: ((Manifest) throws -> Void)? = nil
+  ) throws {
     let log = RunnerLog(run: run)
     let opdef = (try? meta(run).opdef) ?? OpDef(name: "")
     try FileIO.makeDirectories(run.runDir)
@@ -243,6 +246,7 @@ public enum RunLifecycle {
     if FileIO.exists(manifestPath) { try FileIO.makeWritable(manifestPath) }
     try FileIO.write(manifest.text, to: manifestPath, mode: FileIO.readOnlyMode)
     try makeRunFilesReadOnly(run, manifest: manifest)
+    try beforeSeal?(manifest)
 
     try log.log("Writing meta proc/exit (exit code \(code))")
     try FileIO.removeFile(run.metaPath(MetaFile.lock))
@@ -292,7 +296,7 @@ public enum RunLifecycle {
 
   /// Runs a staging or finalize hook; returns whether the op has one (it ran).
   @discardableResult
-  private static func runHook(_ run: Run, opdef: OpDef, phase: Phase, env: [String: String], output: OutputOptions)
+  static func runHook(_ run: Run, opdef: OpDef, phase: Phase, env: [String: String], output: OutputOptions)
     throws -> Bool
   {
     guard let command = opdef.exec.commands[phase] else { return false }
@@ -304,7 +308,7 @@ public enum RunLifecycle {
 
   /// The manifest of the run dir's files (`scanned`: path → mtime); digests of `known`
   /// files whose mtime is unchanged are reused, every other file is hashed.
-  private static func buildManifest(_ run: Run, known: [String: FileCopier.Copied], scanned: [String: Int64]) throws
+  static func buildManifest(_ run: Run, known: [String: FileCopier.Copied], scanned: [String: Int64]) throws
     -> Manifest
   {
     let types = try FilesLog(run: run).currentFiles()
@@ -334,7 +338,7 @@ public enum RunLifecycle {
     }) { _, _ in }
   }
 
-  private static func makeRunFilesReadOnly(_ run: Run, manifest: Manifest) throws {
+  static func makeRunFilesReadOnly(_ run: Run, manifest: Manifest) throws {
     for entry in manifest.entries {
       try FileIO.makeReadOnly(FileIO.join(run.runDir, entry.path))
     }
@@ -351,7 +355,7 @@ public enum RunLifecycle {
     try FileIO.write(String(RunClock.nowMicros()), to: run.metaPath(name), mode: FileIO.readOnlyMode)
   }
 
-  private static func writeRunner(_ run: Run) throws {
+  static func writeRunner(_ run: Run) throws {
     let path = run.metaPath(MetaFile.runner)
     try FileIO.makeDirectories(run.metaPath("proc"))
     if FileIO.exists(path) { try FileIO.makeWritable(path) }

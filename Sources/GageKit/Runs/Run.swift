@@ -81,6 +81,7 @@ public enum MetaFile {
   public static let gitSource = "source/git.json"
   public static let excluded = "source/excluded"
   public static let gitPatch = "source/diff.patch"
+  public static let replay = "replay.json"
   /// The meta schema version written to `__schema__`.
   public static let schemaVersion = "1"
 }

@@ -17,6 +17,8 @@ public struct RunInfo {
   public var summary: JSONValue
   /// The source identity (`source/git.json`), when recorded.
   public var source: JSONValue?
+  /// What a replay recorded (`replay.json`): the original and the comparison.
+  public var replay: JSONValue?
   /// Meta read from a zip is kept here for reading output.
   private let meta: RunMeta?
 
@@ -33,6 +35,7 @@ public struct RunInfo {
       meta?.text(MetaFile.manifest).flatMap { try? Manifest.parse($0) } ?? Manifest(entries: [])
     summary = (try? meta?.json(MetaFile.summary)) ?? .object([:])
     source = try? meta?.json(MetaFile.gitSource)
+    replay = try? meta?.json(MetaFile.replay)
   }
 
   /// Reads a run's info from its files.
@@ -88,6 +91,7 @@ public struct RunInfo {
       })
     if let command { o["command"] = command }
     if let source { o["source"] = source }
+    if let replay { o["replay"] = replay }
     return .object(o)
   }
 

@@ -38,6 +38,8 @@ public enum WhereField: Sendable, Equatable, Hashable {
   case metric(String)
   /// A user attribute (`attr.KEY` or `attribute.KEY`).
   case attribute(String)
+  /// The run a replay replayed (`replay-of`: its id or name, from `replay.json`).
+  case replayOf
 
   /// The field named `word`, or nil.
   public init?(word: String) {
@@ -52,6 +54,7 @@ public enum WhereField: Sendable, Equatable, Hashable {
     case "started": self = .started
     case "stopped": self = .stopped
     case "exit", "exit_code": self = .exitCode
+    case "replay-of", "replay_of": self = .replayOf
     default:
       guard let dot = word.firstIndex(of: "."), word.index(after: dot) < word.endIndex else {
         return nil
@@ -68,7 +71,7 @@ public enum WhereField: Sendable, Equatable, Hashable {
 
   /// The field names, for messages.
   public static let known =
-    "id, name, op, status, label, comment, started, stopped, exit, config.KEY, metric.KEY, attr.KEY"
+    "id, name, op, status, label, comment, started, stopped, exit, replay-of, config.KEY, metric.KEY, attr.KEY"
 
   /// Whether the field holds a time.
   var isTime: Bool { self == .started || self == .stopped }

@@ -50,6 +50,9 @@ public final class WhereFilter {
       case .started: return record.started.map { [.time($0)] } ?? []
       case .stopped: return record.stopped.map { [.time($0)] } ?? []
       case .exitCode: return record.exitCode.map { [.number(Double($0))] } ?? []
+      case .replayOf:
+        guard let of = (try? JSONValue.read(path: record.run.metaPath(MetaFile.replay)))?["of"]?.stringValue else { return [] }
+        return [.text(of), .text(RunID.name(for: of))]
       case .config(let key):
         if config == nil { config = record.config }
         return config?[key].map { [Value($0)] } ?? []
