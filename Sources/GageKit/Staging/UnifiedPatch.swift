@@ -28,12 +28,18 @@ public struct UnifiedPatch: Sendable {
         file = name
         files[name, default: []] = []
       } else if line.starts(with: Array("@@ ".utf8)) {
-        guard let file, let start = Self.newStart(line) else {
+        guard let file, let header = Self.header(line) else {
           throw GageError.invalidData("\(source):\(i + 1): not a hunk header of a file")
         }
-        var hunk = Hunk(newStart: start, lines: [])
-        while i + 1 < lines.count, let mark = lines[i + 1].first, [0x20, 0x2B, 0x2D, 0x5C].contains(mark) {
+        var hunk = Hunk(newStart: header.newStart, lines: [])
+        var (oldLeft, newLeft) = (header.oldCount, header.newCount)
+        // The header's counts say where the hunk ends (a `---` line may be a removed line).
+        while i + 1 < lines.count, let mark = lines[i + 1].first,
+          mark == 0x5C || (oldLeft > 0 || newLeft > 0) && [0x20, 0x2B, 0x2D].contains(mark)
+        {
           i += 1
+          if mark != 0x2B { oldLeft -= mark == 0x5C ? 0 : 1 }
+          if mark != 0x2D { newLeft -= mark == 0x5C ? 0 : 1 }
           if mark == 0x5C {
             // `\ No newline at end of file`: the previous line had none.
             if var last = hunk.lines.popLast() {
@@ -92,10 +98,19 @@ public struct UnifiedPatch: Sendable {
     line.last == 0x0A ? Array(line.dropLast()) : line
   }
 
-  /// The new text's first line number in `@@ -a,b +c,d @@`.
-  private static func newStart(_ line: [UInt8]) -> Int? {
-    let text = String(decoding: chomp(line), as: UTF8.self)
-    guard let plus = text.split(separator: " ").first(where: { $0.hasPrefix("+") }) else { return nil }
-    return Int(plus.dropFirst().split(separator: ",").first ?? "")
+  /// The numbers of `@@ -a,b +c,d @@`: the new text's first line, and both line counts
+  /// (a missing count is 1).
+  private static func header(_ line: [UInt8]) -> (newStart: Int, oldCount: Int, newCount: Int)? {
+    let words = String(decoding: chomp(line), as: UTF8.self).split(separator: " ")
+    func range(_ sign: Character) -> (Int, Int)? {
+      guard let word = words.first(where: { $0.first == sign }) else { return nil }
+      let parts = word.dropFirst().split(separator: ",", omittingEmptySubsequences: false)
+      guard let start = Int(parts[0]), parts.count <= 2 else { return nil }
+      guard parts.count == 2 else { return (start, 1) }
+      guard let count = Int(parts[1]) else { return nil }
+      return (start, count)
+    }
+    guard let old = range("-"), let new = range("+") else { return nil }
+    return (new.0, old.1, new.1)
   }
 }
