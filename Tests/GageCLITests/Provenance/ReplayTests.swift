@@ -16,6 +16,7 @@ struct ReplayTests {
     ]),
     "clock": .object(["exec": .string("sh -c 'date +%s%N > stamp.txt; echo same > same.txt'")]),
     "quiet": .object(["exec": .string("true")]),
+    "rewrite": .object(["exec": .string("sh -c 'chmod u+w lib.txt; echo rewritten > lib.txt'")]),
     "prepared": .object([
       "exec": .object([
         "stage-runtime": .string("sh -c 'echo runtime > env.txt'"),
@@ -165,5 +166,16 @@ struct ReplayTests {
     result = try p.gage(["replay", "1"])
     #expect(result.exitCode == 1)
     #expect(result.stderr.contains("cannot be replayed: it is staged"), "\(result)")
+  }
+
+  @Test("a run that changed its own source while it ran is refused: its staged bytes were not kept")
+  func sourceChangedDuringRun() throws {
+    let p = try Self.project()
+    defer { p.remove() }
+    try Self.run(p, ["rewrite"])
+    let result = try p.gage(["replay", "1"])
+    #expect(result.exitCode == 1, "\(result)")
+    #expect(result.stderr.contains("its source file lib.txt was changed during the run and its staged bytes were not kept"), "\(result)")
+    #expect(p.runs().count == 1)
   }
 }
