@@ -12,9 +12,9 @@ struct Attest: ParsableCommand {
       config, command, source commit and source files. With --key, a DSSE envelope signed \
       with an Ed25519 key. Only finished runs that still verify are attested. See docs/attest.md.
 
-        gage attest --keygen me                  write me.key (private, 0600) and me.pub
-        gage attest                              the statement of the latest run
-        gage attest 2 --key me.key -o run.att    sign run 2's statement into run.att
+        gage attest --keygen me                  me.key (private) and me.pub
+        gage attest                              the latest run's statement
+        gage attest 2 --key me.key -o run.att    run 2's, signed, into run.att
         gage attest --verify run.att --pub me.pub
 
       --verify checks the signature, then every subject against the run it names (found by \

@@ -202,6 +202,9 @@ public enum Attestation {
     let temp = FileIO.join(dir.isEmpty ? "." : dir, ".\(base).\(getpid()).tmp")
     do {
       try FileIO.write(text, to: temp)
+    } catch GageError.io(_, _, let code) {
+      try? FileIO.removeFile(temp)
+      throw GageError.io(path: path, operation: "write", errno: code)
     } catch {
       try? FileIO.removeFile(temp)
       throw error
