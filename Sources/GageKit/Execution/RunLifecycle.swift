@@ -53,6 +53,9 @@ public enum RunLifecycle {
     }
     try FileIO.makeDirectories(run.runDir)
     try FileIO.write(opref.encoded, to: run.metaPath(MetaFile.opref), mode: FileIO.readOnlyMode)
+    // Who is making the run: should this process die before staging ends, the run reads
+    // terminated rather than pending forever.
+    try writeRunner(run)
     RunIndex.noteChanged(run)
     return run
   }

@@ -45,7 +45,8 @@ public struct StatusReading: Sendable, Equatable {
   /// Applies SPEC §3's rules to the meta files `exists` and `text` see: `proc/exit` (0
   /// completed, > 0 error, < 0 terminated); else a live runner (same host, PID and process
   /// start time, or a lock held on another host) → running, a dead one → terminated; else
-  /// `started` → terminated; else `staged` → staged; else pending.
+  /// `started` → terminated; else `staged` → staged; else a runner of this host that died
+  /// before staging finished → terminated; else pending.
   public static func read(exists: (String) -> Bool, text: (String) -> String?) -> StatusReading {
     let runner = text(MetaFile.runner).flatMap { try? JSONValue.parse($0) }.flatMap(
       RunnerIdentity.init(json:))
@@ -86,7 +87,14 @@ public struct StatusReading: Sendable, Equatable {
       }
       return reading
     }
-    reading.status = exists(MetaFile.staged) ? .staged : .pending
+    if exists(MetaFile.staged) {
+      reading.status = .staged
+    } else if let runner, runner.host == RunnerIdentity.hostName(), !runner.isAliveHere {
+      // The runner that was making or staging the run died before staging finished.
+      reading.status = .terminated
+    } else {
+      reading.status = .pending
+    }
     return reading
   }
 }

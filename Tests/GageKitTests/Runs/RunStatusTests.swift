@@ -107,6 +107,24 @@ struct RunStatusTests {
     #expect(run.status == .terminated)
   }
 
+  @Test("not staged yet: pending while its maker lives, terminated once it died; another host's stays pending")
+  func killedBeforeStaging() throws {
+    let tmp = try TempDir()
+    defer { tmp.remove() }
+    let alive = try Self.handMadeRun(
+      in: tmp, [MetaFile.initialized: Self.stamp, MetaFile.runner: RunnerIdentity.current().json.prettyPrinted()])
+    #expect(alive.status == .pending)
+    let dead = RunnerIdentity(host: RunnerIdentity.hostName(), pid: try Self.deadPID(), startTime: nil)
+    let killed = try Self.handMadeRun(in: tmp, [MetaFile.initialized: Self.stamp, MetaFile.runner: dead.json.prettyPrinted()])
+    #expect(killed.status == .terminated)
+    let staged = try Self.handMadeRun(
+      in: tmp, [MetaFile.staged: Self.stamp, MetaFile.runner: dead.json.prettyPrinted()])
+    #expect(staged.status == .staged)
+    let elsewhere = RunnerIdentity(host: "another-host.example", pid: 1, startTime: nil)
+    let remote = try Self.handMadeRun(in: tmp, [MetaFile.runner: elsewhere.json.prettyPrinted()])
+    #expect(remote.status == .pending)
+  }
+
   @Test("A live PID with another start time is a reused PID, not the runner: terminated")
   func reusedPID() throws {
     let tmp = try TempDir()
