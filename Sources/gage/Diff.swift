@@ -39,7 +39,9 @@ struct Diff: ParsableCommand {
   @Argument(help: ArgumentHelp("The second run, or an archive FILE[#PREFIX].", valueName: "B"))
   var b: String
 
-  @Flag(name: [.customShort("p"), .long], help: "Show a unified diff of each changed, added or removed text file.")
+  @Flag(
+    name: [.customShort("p"), .long],
+    help: "Show a unified diff of each changed, added or removed text file.")
   var patch = false
 
   @Flag(help: "Print JSON (docs/json.md).")
@@ -57,31 +59,36 @@ struct Diff: ParsableCommand {
     defer { catalog?.save() }
     var archives: [ExtractedArchive] = []
     defer { for archive in archives { archive.remove() } }
-    var sides: [RunDiff.Side] = []
-    for (argument, reference) in zip([a, b], references) {
-      if let reference {
-        let opened: (archive: ExtractedArchive, run: Run)
-        do {
-          opened = try reference.open(
-            parent: Self.temporaryParent(runsDir), progress: ArchiveProgress(label: "read"), refusal: "; refused")
-        } catch let error as ArchiveError {
-          throw GageError.invalidData(error.message)
-        }
-        archives.append(opened.archive)
-        sides.append(try RunDiff.Side(run: opened.run))
-      } else {
-        let runs = catalog ?? RunCatalog(runsDir: runsDir)
-        catalog = runs
-        sides.append(try RunDiff.Side(record: try RunQuery(specs: [argument]).one(runs)))
+    // Runs of the runs dir first: naming one wrongly fails before any archive is extracted.
+    var sides: [RunDiff.Side?] = [nil, nil]
+    for (i, argument) in [a, b].enumerated() where references[i] == nil {
+      let runs = catalog ?? RunCatalog(runsDir: runsDir)
+      catalog = runs
+      sides[i] = try RunDiff.Side(record: try RunQuery(specs: [argument]).one(runs))
+    }
+    for (i, reference) in references.enumerated() {
+      guard let reference else { continue }
+      let opened: (archive: ExtractedArchive, run: Run)
+      do {
+        opened = try reference.open(
+          parent: Self.temporaryParent(runsDir), progress: ArchiveProgress(label: "read"),
+          refusal: "; refused")
+      } catch let error as ArchiveError {
+        throw GageError.invalidData(error.message)
       }
+      archives.append(opened.archive)
+      sides[i] = try RunDiff.Side(run: opened.run)
     }
-    let diff = RunDiff(sides[0], sides[1])
+    guard let sideA = sides[0], let sideB = sides[1] else { return }
+    let diff = RunDiff(sideA, sideB)
     let files = (a: references[0]?.path, b: references[1]?.path)
-    if json {
-      Console.print(diff.json(archives: files, patch: patch).prettyPrinted())
-    } else {
-      DiffReport(diff: diff, archives: files, patch: patch).print()
-    }
+    // Everything is read before the archives are removed and before anything is printed:
+    // a reader that stops early (`| head`) cannot leave an extracted archive behind.
+    var report = DiffReport(diff: diff, archives: files, patch: patch)
+    let output = json ? [diff.json(archives: files, patch: patch).prettyPrinted()] : report.text()
+    for archive in archives { archive.remove() }
+    archives = []
+    Console.print(output.joined(separator: "\n"))
     if exitCode && diff.differs { throw ExitCode(3) }
   }
 
@@ -100,38 +107,62 @@ struct DiffReport {
   let diff: RunDiff
   let archives: (a: String?, b: String?)
   let patch: Bool
+  /// The lines written so far.
+  private var lines: [String] = []
 
-  func print() {
+  /// The diff of `diff` as text; `archives` name the files runs were read from.
+  init(diff: RunDiff, archives: (a: String?, b: String?), patch: Bool) {
+    self.diff = diff
+    self.archives = archives
+    self.patch = patch
+  }
+
+  /// The whole report, one line per element (patches read the run files).
+  mutating func text() -> [String] {
+    lines = []
     printRun()
     printKeys("Config", diff.config)
     printCommand()
     printSource()
-    printFiles("Source files", diff.sourceFiles, added: "added", removed: "removed", listIdentical: false)
-    printFiles("Outputs", diff.outputs, added: "only in B", removed: "only in A", listIdentical: true)
+    printFiles(
+      "Source files", diff.sourceFiles, added: "added", removed: "removed", listIdentical: false)
+    printFiles(
+      "Outputs", diff.outputs, added: "only in B", removed: "only in A", listIdentical: true)
+    while lines.last == "" { lines.removeLast() }
+    return lines
+  }
+
+  /// Adds a line.
+  private mutating func emit(_ line: String = "") {
+    lines.append(line)
   }
 
   /// `Heading: summary`.
-  private func heading(_ title: String, _ summary: String) {
-    Console.print(Console.bold(title) + ": " + summary)
+  private mutating func heading(_ title: String, _ summary: String) {
+    emit(Console.bold(title) + ": " + summary)
   }
 
   /// Rows aligned in columns, indented two spaces.
-  private func table(_ rows: [[String]]) {
+  private mutating func table(_ rows: [[String]]) {
     guard let columns = rows.map(\.count).max() else { return }
     var widths = [Int](repeating: 0, count: columns)
     for row in rows {
-      for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
+      for (i, cell) in row.enumerated() where i < columns - 1 {
+        widths[i] = max(widths[i], cell.count)
+      }
     }
     for row in rows {
       var line = "  "
       for (i, cell) in row.enumerated() {
-        line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
+        line +=
+          i == row.count - 1
+          ? cell : cell.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
       }
-      Console.print(line)
+      emit(line)
     }
   }
 
-  private func printRun() {
+  private mutating func printRun() {
     let a = diff.a
     let b = diff.b
     var differing: [String] = []
@@ -161,13 +192,15 @@ struct DiffReport {
     ]
     if a.label != nil || b.label != nil { rows.append(["label", a.label ?? "-", b.label ?? "-"]) }
     table(rows)
-    Console.print()
+    emit()
   }
 
   /// A value as shown: strings bare, the rest as compact JSON; long digests shortened.
   private func render(_ value: JSONValue, short: Bool = false) -> String {
     let text = RunOp.render(value)
-    if short, text.count == 40 || text.count == 64, text.allSatisfy(\.isHexDigit) { return String(text.prefix(12)) }
+    if short, text.count == 40 || text.count == 64, text.allSatisfy(\.isHexDigit) {
+      return String(text.prefix(12))
+    }
     return text
   }
 
@@ -178,8 +211,12 @@ struct DiffReport {
   }
 
   /// Rows of a key comparison, each key prefixed with `prefix`.
-  private func keyRows(_ keys: KeyComparison, prefix: String = "", short: Bool = false) -> [[String]] {
-    keys.changed.map { [prefix + $0.key, render($0.a, short: short) + " → " + render($0.b, short: short)] }
+  private func keyRows(_ keys: KeyComparison, prefix: String = "", short: Bool = false)
+    -> [[String]]
+  {
+    keys.changed.map {
+      [prefix + $0.key, render($0.a, short: short) + " → " + render($0.b, short: short)]
+    }
       + keys.onlyA.map { [prefix + $0.key, render($0.value, short: short) + " (only in A)"] }
       + keys.onlyB.map { [prefix + $0.key, render($0.value, short: short) + " (only in B)"] }
   }
@@ -187,34 +224,37 @@ struct DiffReport {
   private func keySummary(_ keys: KeyComparison) -> String {
     guard !keys.isIdentical else { return "identical" }
     return counts([
-      (keys.changed.count, "changed"), (keys.onlyA.count, "only in A"), (keys.onlyB.count, "only in B"),
+      (keys.changed.count, "changed"), (keys.onlyA.count, "only in A"),
+      (keys.onlyB.count, "only in B"),
       (keys.identical, "identical"),
     ]) ?? "identical"
   }
 
-  private func printKeys(_ title: String, _ keys: KeyComparison) {
+  private mutating func printKeys(_ title: String, _ keys: KeyComparison) {
     heading(title, keySummary(keys))
     table(keyRows(keys))
-    Console.print()
+    emit()
   }
 
-  private func printCommand() {
+  private mutating func printCommand() {
     guard diff.commandSectionDiffers else {
       heading("Command", "identical")
-      Console.print()
+      emit()
       return
     }
     heading("Command", "differs")
     var rows: [[String]] = []
     if diff.commandDiffers {
-      rows.append(["command", render(diff.a.command ?? .null) + " → " + render(diff.b.command ?? .null)])
+      rows.append([
+        "command", render(diff.a.command ?? .null) + " → " + render(diff.b.command ?? .null),
+      ])
     }
     rows += keyRows(diff.env, prefix: "env ")
     table(rows)
-    Console.print()
+    emit()
   }
 
-  private func printSource() {
+  private mutating func printSource() {
     let a = diff.a.source
     let b = diff.b.source
     if a == nil && b == nil {
@@ -225,23 +265,27 @@ struct DiffReport {
       heading("Source identity", keySummary(diff.source))
       table(keyRows(diff.source, short: true))
     }
-    Console.print()
+    emit()
   }
 
-  private func printFiles(
+  private mutating func printFiles(
     _ title: String, _ files: FileComparison, added: String, removed: String, listIdentical: Bool
   ) {
     func label(_ entry: ManifestEntry) -> String {
-      entry.type == .source || entry.type == .generated ? entry.path : "\(entry.path) (\(entry.type.label))"
+      entry.type == .source || entry.type == .generated
+        ? entry.path : "\(entry.path) (\(entry.type.label))"
     }
     let total = files.identical.count
     if files.isIdentical {
-      heading(title, total == 0 ? "identical (none)" : "identical (\(total) file\(total == 1 ? "" : "s"))")
+      heading(
+        title, total == 0 ? "identical (none)" : "identical (\(total) file\(total == 1 ? "" : "s"))"
+      )
     } else {
       heading(
         title,
         counts([
-          (files.changed.count, "changed"), (files.onlyB.count, added), (files.onlyA.count, removed),
+          (files.changed.count, "changed"), (files.onlyB.count, added),
+          (files.onlyA.count, removed),
           (total, "identical"),
         ]) ?? "identical")
     }
@@ -250,16 +294,16 @@ struct DiffReport {
     rows += files.onlyA.map { [removed, label($0)] }
     if listIdentical { rows += files.identical.map { ["identical", label($0)] } }
     table(rows)
-    Console.print()
+    emit()
     guard patch else { return }
     var patches = files.changed.map { diff.patch($0.path) }
     patches += files.onlyB.map { diff.patch($0.path, inA: false) }
     patches += files.onlyA.map { diff.patch($0.path, inB: false) }
     for text in patches {
       for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-        Console.print(Self.colored(String(line)))
+        emit(Self.colored(String(line)))
       }
-      Console.print()
+      emit()
     }
   }
 

@@ -23,8 +23,13 @@ struct DiffTests {
   static func project(git: Bool = false) throws -> TestProject {
     let project = try TestProject(
       operations: [
-        "train": .object(["exec": .string("\(HostTools.python) train.py"), "config": .string("train.py")]),
-        "other": .object(["exec": .string("sh -c 'echo other > result.txt'"), "env": .object(["MODE": .string("fast")])]),
+        "train": .object([
+          "exec": .string("\(HostTools.python) train.py"), "config": .string("train.py"),
+        ]),
+        "other": .object([
+          "exec": .string("sh -c 'echo other > result.txt'"),
+          "env": .object(["MODE": .string("fast")]),
+        ]),
       ],
       files: ["train.py": trainPy])
     if git { try GitRepo.make(at: project.dir, commit: true) }
@@ -53,10 +58,14 @@ struct DiffTests {
 
   /// The names of leftover temporary dirs in `dir`.
   static func leftovers(_ dir: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix(".import-") }
+    ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter {
+      $0.hasPrefix(".import-")
+    }
   }
 
-  @Test("Two runs with different config: the config key, the source file and the output that changed are named")
+  @Test(
+    "Two runs with different config: the config key, the source file and the output that changed are named"
+  )
   func configChange() throws {
     let p = try Self.twoRuns()
     defer { p.remove() }
@@ -88,8 +97,12 @@ struct DiffTests {
     defer { p.remove() }
     let result = try p.gage(["diff", "2", "1", "--patch"])
     #expect(result.exitCode == 0, "\(result)")
-    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    for expected in ["--- a/train.py", "+++ b/train.py", "-x = 1", "+x = 2", "--- a/result.txt", "+++ b/result.txt"] {
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
+    for expected in [
+      "--- a/train.py", "+++ b/train.py", "-x = 1", "+x = 2", "--- a/result.txt",
+      "+++ b/result.txt",
+    ] {
       #expect(lines.contains(expected), "\(expected) not in: \(result.stdout)")
     }
     #expect(lines.contains(" name = \"demo\""), "context lines: \(result.stdout)")
@@ -104,7 +117,9 @@ struct DiffTests {
     #expect(result.exitCode == 0, "\(result)")
     let diff = try JSONValue.parse(result.stdout)
     let keys = Set(diff.objectValue?.keys.map { $0 } ?? [])
-    #expect(keys == ["differs", "run", "config", "command", "source", "source_files", "outputs"], "\(keys)")
+    #expect(
+      keys == ["differs", "run", "config", "command", "source", "source_files", "outputs"],
+      "\(keys)")
     #expect(diff["differs"] == .bool(true))
     let runs = p.runs()
     #expect(diff["run"]?["a"]?["id"]?.stringValue == runs[1].id)
@@ -112,7 +127,9 @@ struct DiffTests {
     #expect(diff["run"]?["a"]?["status"] == .string("completed"))
     #expect(diff["run"]?["a"]?["archive"] == .null)
     #expect(diff["run"]?["differs"] == .bool(false))
-    #expect(diff["config"]?["changed"] == .array([.object(["key": .string("x"), "a": .int(1), "b": .int(2)])]))
+    #expect(
+      diff["config"]?["changed"]
+        == .array([.object(["key": .string("x"), "a": .int(1), "b": .int(2)])]))
     #expect(diff["config"]?["only_a"] == .array([]))
     #expect(diff["config"]?["identical"] == .int(1))
     #expect(diff["command"]?["differs"] == .bool(false))
@@ -168,10 +185,13 @@ struct DiffTests {
     let json = try JSONValue.parse(try p.gage(["diff", "2", "1", "--json"]).stdout)
     #expect(json["source"]?["differs"] == .bool(true))
     #expect(json["source"]?["a"]?["commit"] == json["source"]?["b"]?["commit"])
-    #expect(json["source"]?["changed"]?.arrayValue?.contains { $0["key"] == .string("dirty") } == true)
+    #expect(
+      json["source"]?["changed"]?.arrayValue?.contains { $0["key"] == .string("dirty") } == true)
   }
 
-  @Test("A run against an exported archive of itself: every section identical; no temporary dir is left")
+  @Test(
+    "A run against an exported archive of itself: every section identical; no temporary dir is left"
+  )
   func runVersusOwnArchive() throws {
     let p = try Self.twoRuns()
     defer { p.remove() }
@@ -220,21 +240,35 @@ struct DiffTests {
     let ambiguous = try p.gage(["diff", first, both])
     #expect(ambiguous.exitCode == 1, "\(ambiguous)")
     #expect(ambiguous.stderr.contains("holds 2 runs"), "\(ambiguous)")
-    #expect(ambiguous.stderr.contains(runs[0].name) && ambiguous.stderr.contains(runs[1].name), "\(ambiguous)")
+    #expect(
+      ambiguous.stderr.contains(runs[0].name) && ambiguous.stderr.contains(runs[1].name),
+      "\(ambiguous)")
     #expect(ambiguous.stderr.contains("\(both)#<id or name prefix>"), "\(ambiguous)")
 
     let byID = try p.gage(["diff", first, "\(both)#\(runs[1].id.prefix(6))", "--exit-code"])
     #expect(byID.exitCode == 0, "the same run: \(byID)")
-    let byName = try p.gage(["diff", "\(both)#\(runs[1].name)", "\(both)#\(runs[0].name)", "--exit-code"])
+    let byName = try p.gage([
+      "diff", "\(both)#\(runs[1].name)", "\(both)#\(runs[0].name)", "--exit-code",
+    ])
     #expect(byName.exitCode == 3, "\(byName)")
     #expect(byName.stdout.contains("  x  1 → 2\n"), "\(byName.stdout)")
+    // A reader that stops early does not leave the extracted archives behind.
+    let piped = try Command.run(
+      "/bin/sh",
+      ["-c", "\"$0\" diff \"$1\" \"$2\" --patch | head -n 1", GageCLI.binary, first, second],
+      in: p.dir,
+      environment: GageCLI.environment(home: p.home))
+    #expect(piped.stdout == "Run: same operation, status and exit code\n", "\(piped)")
+    #expect(Self.leftovers(p.runsDir).isEmpty, "\(Self.leftovers(p.runsDir))")
     let unknown = try p.gage(["diff", first, "\(both)#zzzz"])
     #expect(unknown.exitCode == 1, "\(unknown)")
     #expect(unknown.stderr.contains("has no run matching \"zzzz\""), "\(unknown)")
     #expect(Self.leftovers(p.runsDir).isEmpty, "\(Self.leftovers(p.runsDir))")
   }
 
-  @Test("A tampered archive is refused with the archive error; no temporary dir is left in the runs dir")
+  @Test(
+    "A tampered archive is refused with the archive error; no temporary dir is left in the runs dir"
+  )
   func tampered() throws {
     let p = try Self.twoRuns()
     defer { p.remove() }
@@ -258,7 +292,9 @@ struct DiffTests {
       #expect(result.stderr.contains("refused"), "\(result)")
       #expect(Self.leftovers(p.runsDir).isEmpty, "\(Self.leftovers(p.runsDir))")
     }
-    #expect(try ArchiveFixture.snapshot(p.runsDir).filter { !$0.contains(" .index") } == before.filter { !$0.contains(" .index") })
+    #expect(
+      try ArchiveFixture.snapshot(p.runsDir).filter { !$0.contains(" .index") }
+        == before.filter { !$0.contains(" .index") })
   }
 
   @Test("Bad arguments: an unknown run, a missing file, a directory, a missing argument")

@@ -22,8 +22,13 @@ public struct ArchiveRunReference: Sendable, Equatable {
     if let hash = argument.lastIndex(of: "#") {
       let file = String(argument[..<hash])
       let selector = String(argument[argument.index(after: hash)...])
-      if Self.looksLikeFile(file), !selector.contains("/"), !FileIO.exists(argument) {
-        self.init(path: file, selector: selector.isEmpty ? nil : selector)
+      if Self.looksLikeFile(file), !selector.contains("/") {
+        // A file whose own name holds the `#` is taken whole.
+        if FileIO.exists(argument) {
+          self.init(path: argument)
+        } else {
+          self.init(path: file, selector: selector.isEmpty ? nil : selector)
+        }
         return
       }
     }
@@ -40,14 +45,19 @@ public struct ArchiveRunReference: Sendable, Equatable {
   /// `ExtractedArchive`) and finds the run. The caller removes the returned archive; on an
   /// error nothing is left behind. A tampered archive throws its `ArchiveError`, its reason
   /// ending in `refusal`.
-  public func open(parent: String, progress: ArchiveProgress? = nil, refusal: String = "") throws -> (archive: ExtractedArchive, run: Run) {
+  public func open(parent: String, progress: ArchiveProgress? = nil, refusal: String = "") throws
+    -> (archive: ExtractedArchive, run: Run)
+  {
     guard FileIO.exists(path) else { throw GageError.notFound("\(path): no such archive file") }
     guard !FileIO.isDirectory(path) else {
       throw GageError.invalidInput("\(path) is a directory, not an archive file")
     }
-    let extracted = try ExtractedArchive(path: path, parent: parent, progress: progress, refusal: refusal)
+    let extracted = try ExtractedArchive(
+      path: path, parent: parent, progress: progress, refusal: refusal)
     do {
-      guard let id = try run(in: extracted.runIDs) else { throw GageError.invalidData("\(path) holds no run") }
+      guard let id = try run(in: extracted.runIDs) else {
+        throw GageError.invalidData("\(path) holds no run")
+      }
       return (extracted, extracted.run(id))
     } catch {
       extracted.remove()
@@ -63,7 +73,8 @@ public struct ArchiveRunReference: Sendable, Equatable {
     guard let selector else {
       guard ids.count <= 1 else {
         throw GageError.invalidInput(
-          "\(path) holds \(ids.count) runs: \(listed(ids)); name one as \(path)#<id or name prefix>")
+          "\(path) holds \(ids.count) runs: \(listed(ids)); name one as \(path)#<id or name prefix>"
+        )
       }
       return ids.first
     }
@@ -71,9 +82,11 @@ public struct ArchiveRunReference: Sendable, Equatable {
     let matches = ids.filter { $0.hasPrefix(prefix) || RunID.name(for: $0).hasPrefix(prefix) }
     guard matches.count == 1, let id = matches.first else {
       if matches.isEmpty {
-        throw GageError.notFound("\(path) has no run matching \"\(selector)\"; it holds \(listed(ids))")
+        throw GageError.notFound(
+          "\(path) has no run matching \"\(selector)\"; it holds \(listed(ids))")
       }
-      throw GageError.invalidInput("\"\(selector)\" names \(matches.count) runs of \(path): \(listed(matches)); name one run")
+      throw GageError.invalidInput(
+        "\"\(selector)\" names \(matches.count) runs of \(path): \(listed(matches)); name one run")
     }
     return id
   }

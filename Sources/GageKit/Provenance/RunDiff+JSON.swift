@@ -7,7 +7,9 @@ extension RunDiff {
   ///   - archives: the archive file each run was read from, if any (`run.a.archive`).
   ///   - patch: whether each changed, added or removed file carries its `patch`
   ///     (`RunFilePatch`), which reads the files.
-  public func json(archives: (a: String?, b: String?) = (nil, nil), patch: Bool = false) -> JSONValue {
+  public func json(archives: (a: String?, b: String?) = (nil, nil), patch: Bool = false)
+    -> JSONValue
+  {
     .object([
       "differs": .bool(differs),
       "run": .object([
@@ -50,7 +52,9 @@ extension RunDiff {
       "identical": .array(files.identical.map { .object(entry($0)) }),
       "changed": .array(
         files.changed.map { change in
-          var o: [String: JSONValue] = ["path": .string(change.path), "a": side(change.a), "b": side(change.b)]
+          var o: [String: JSONValue] = [
+            "path": .string(change.path), "a": side(change.a), "b": side(change.b),
+          ]
           if withPatch { o["patch"] = .string(patch(change.path)) }
           return .object(o)
         }),

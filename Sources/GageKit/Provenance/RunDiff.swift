@@ -83,7 +83,8 @@ extension RunDiff {
 
     /// A side made of known parts (for callers that already hold them).
     public init(
-      run: Run, operation: String, status: RunStatus, exitCode: Int32?, started: Int64?, stopped: Int64?,
+      run: Run, operation: String, status: RunStatus, exitCode: Int32?, started: Int64?,
+      stopped: Int64?,
       label: String?, config: [String: JSONValue], command: JSONValue?, env: [String: JSONValue],
       source: JSONValue?, manifest: Manifest
     ) {
@@ -121,7 +122,8 @@ extension RunDiff {
       func object(_ path: String) throws -> [String: JSONValue] {
         guard let value = try json(path) else { return [:] }
         guard let members = value.objectValue else {
-          throw GageError.invalidData("run \(record.name): \(path) holds \(value.typeDescription), not an object")
+          throw GageError.invalidData(
+            "run \(record.name): \(path) holds \(value.typeDescription), not an object")
         }
         return members
       }
@@ -134,7 +136,8 @@ extension RunDiff {
       self.init(
         run: run, operation: record.operation, status: record.status, exitCode: record.exitCode,
         started: record.started, stopped: record.stopped, label: record.label,
-        config: try object(MetaFile.config), command: try json(MetaFile.cmd), env: try object(MetaFile.env),
+        config: try object(MetaFile.config), command: try json(MetaFile.cmd),
+        env: try object(MetaFile.env),
         source: try json(MetaFile.gitSource), manifest: manifest)
     }
 
@@ -245,7 +248,9 @@ public struct FileComparison: Sendable, Equatable {
 
   /// Compares the entries of `a` and `b` whose type is in `types`.
   public init(a: Manifest, b: Manifest, types: Set<RunFileType> = Set(RunFileType.allCases)) {
-    self.init(a: a.entries.filter { types.contains($0.type) }, b: b.entries.filter { types.contains($0.type) })
+    self.init(
+      a: a.entries.filter { types.contains($0.type) },
+      b: b.entries.filter { types.contains($0.type) })
   }
 
   /// Compares two lists of entries (a path listed twice counts once, its last entry).
@@ -258,11 +263,17 @@ public struct FileComparison: Sendable, Equatable {
     var changed: [Change] = []
     var onlyA: [ManifestEntry] = []
     var onlyB: [ManifestEntry] = []
-    let paths = Set(byPathA.keys).union(byPathB.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let paths = Set(byPathA.keys).union(byPathB.keys).sorted {
+      $0.utf8.lexicographicallyPrecedes($1.utf8)
+    }
     for path in paths {
       switch (byPathA[path], byPathB[path]) {
       case (let x?, let y?):
-        if x.digest == y.digest && x.type == y.type { identical.append(x) } else { changed.append(Change(a: x, b: y)) }
+        if x.digest == y.digest && x.type == y.type {
+          identical.append(x)
+        } else {
+          changed.append(Change(a: x, b: y))
+        }
       case (let x?, nil): onlyA.append(x)
       case (nil, let y?): onlyB.append(y)
       case (nil, nil): break

@@ -11,10 +11,14 @@ public enum RunFilePatch {
   public static let maxBytes: Int64 = 8 << 20
 
   /// The patch turning `a`'s file into `b`'s; `a` or `b` is nil for a file only one side
-  /// has. `path` is the file's path in the runs (the same on both sides).
+  /// has. `path` is the file's path in the runs (the same on both sides); a path that
+  /// would leave the run is refused.
   public static func make(path: String, a: Run?, b: Run?) -> String {
     let oldName = a == nil ? "/dev/null" : "a/" + path
     let newName = b == nil ? "/dev/null" : "b/" + path
+    guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+      return "\(path): cannot be diffed: not a path inside the run\n"
+    }
     let old: Content
     let new: Content
     do {
@@ -46,7 +50,9 @@ public enum RunFilePatch {
   /// Reads the file (the target of a link) at `path`.
   private static func content(_ path: String) throws -> Content {
     var st = stat()
-    guard lstat(path, &st) == 0 else { throw GageError.io(path: path, operation: "read", errno: errno) }
+    guard lstat(path, &st) == 0 else {
+      throw GageError.io(path: path, operation: "read", errno: errno)
+    }
     if st.st_mode & S_IFMT == S_IFLNK { return .text(try FileDigest.linkTarget(path)) }
     if Int64(st.st_size) > maxBytes { return .tooLarge(Int64(st.st_size)) }
     let bytes = try FileIO.readBytes(path)

@@ -26,7 +26,11 @@ struct RunDiffTests {
     made.meta[MetaFile.env] = env
     if let git { made.meta[MetaFile.gitSource] = git }
     made.meta[MetaFile.manifest] =
-      Manifest(entries: files.map { entry(generated.contains($0.key) ? .generated : .source, $0.key, $0.value) }).text
+      Manifest(
+        entries: files.map {
+          entry(generated.contains($0.key) ? .generated : .source, $0.key, $0.value)
+        }
+      ).text
     return made
   }
 
@@ -48,18 +52,22 @@ struct RunDiffTests {
   @Test("Files are compared by manifest digest and type; a type filter picks the section")
   func files() {
     let a = Manifest(entries: [
-      Self.entry(.source, "b.py", "b"), Self.entry(.source, "a.py", "a"), Self.entry(.source, "old.py", "o"),
+      Self.entry(.source, "b.py", "b"), Self.entry(.source, "a.py", "a"),
+      Self.entry(.source, "old.py", "o"),
       Self.entry(.generated, "out.txt", "1"), Self.entry(.dependency, "data.csv", "d"),
       Self.entry(.generated, "same.txt", "s"),
     ])
     let b = Manifest(entries: [
-      Self.entry(.source, "a.py", "a"), Self.entry(.source, "b.py", "B"), Self.entry(.source, "new.py", "n"),
+      Self.entry(.source, "a.py", "a"), Self.entry(.source, "b.py", "B"),
+      Self.entry(.source, "new.py", "n"),
       Self.entry(.generated, "out.txt", "2"), Self.entry(.runtime, "data.csv", "d"),
       Self.entry(.generated, "same.txt", "s"),
     ])
     let source = FileComparison(a: a, b: b, types: FileComparison.sourceTypes)
     #expect(source.identical.map(\.path) == ["a.py"])
-    #expect(source.changed.map(\.path) == ["b.py", "data.csv"], "a dependency that became runtime changed")
+    #expect(
+      source.changed.map(\.path) == ["b.py", "data.csv"], "a dependency that became runtime changed"
+    )
     #expect(source.changed.first?.a.digest == FileDigest.hex(Array("b".utf8)))
     #expect(source.changed.first?.b.digest == FileDigest.hex(Array("B".utf8)))
     #expect(source.onlyA.map(\.path) == ["old.py"])
@@ -72,20 +80,26 @@ struct RunDiffTests {
     #expect(FileComparison(a: a, b: a).identical.count == 6)
   }
 
-  @Test("Two runs read from their files: every section, and a run compared with itself is identical")
+  @Test(
+    "Two runs read from their files: every section, and a run compared with itself is identical")
   func runs() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }
     let dir = tmp.path("runs")
-    let gitA = #"{"vcs": "git", "commit": "1111111111111111111111111111111111111111", "dirty": false}"#
-    let gitB = #"{"vcs": "git", "commit": "2222222222222222222222222222222222222222", "dirty": false}"#
+    let gitA =
+      #"{"vcs": "git", "commit": "1111111111111111111111111111111111111111", "dirty": false}"#
+    let gitB =
+      #"{"vcs": "git", "commit": "2222222222222222222222222222222222222222", "dirty": false}"#
     let a = try Self.run(
-      config: #"{"x": 1, "y": "a"}"#, files: ["train.py": "x = 1\n", "out.txt": "1\n", "same.txt": "s\n"],
+      config: #"{"x": 1, "y": "a"}"#,
+      files: ["train.py": "x = 1\n", "out.txt": "1\n", "same.txt": "s\n"],
       generated: ["out.txt", "same.txt"], git: gitA
     ).write(in: dir)
     let b = try Self.run(
-      config: #"{"x": 2, "z": true}"#, files: ["train.py": "x = 2\n", "out.txt": "2\n", "same.txt": "s\n"],
-      generated: ["out.txt", "same.txt"], git: gitB, cmd: #"["python", "train.py"]"#, env: #"{"MODE": "fast"}"#,
+      config: #"{"x": 2, "z": true}"#,
+      files: ["train.py": "x = 2\n", "out.txt": "2\n", "same.txt": "s\n"],
+      generated: ["out.txt", "same.txt"], git: gitB, cmd: #"["python", "train.py"]"#,
+      env: #"{"MODE": "fast"}"#,
       exit: "1"
     ).write(in: dir)
     let diff = try RunDiff.compare(a, b)
@@ -102,14 +116,17 @@ struct RunDiffTests {
     #expect(diff.outputs.changed.map(\.path) == ["out.txt"])
     #expect(diff.outputs.identical.map(\.path) == ["same.txt"])
     #expect(diff.differs)
-    #expect(diff.patch("train.py") == "--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
+    #expect(
+      diff.patch("train.py") == "--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n")
 
     let json = diff.json(archives: (nil, "b.tar"), patch: true)
     #expect(json["run"]?["b"]?["archive"] == .string("b.tar"))
     #expect(json["run"]?["b"]?["exit_code"] == .int(1))
     #expect(json["command"]?["b"] == .array([.string("python"), .string("train.py")]))
     #expect(json["source"]?["a"]?["commit"]?.stringValue?.hasPrefix("1111") == true)
-    #expect(json["outputs"]?["changed"]?.arrayValue?.first?["patch"] == .string("--- a/out.txt\n+++ b/out.txt\n@@ -1 +1 @@\n-1\n+2\n"))
+    #expect(
+      json["outputs"]?["changed"]?.arrayValue?.first?["patch"]
+        == .string("--- a/out.txt\n+++ b/out.txt\n@@ -1 +1 @@\n-1\n+2\n"))
 
     let same = try RunDiff.compare(a, a)
     #expect(!same.differs)
@@ -124,7 +141,9 @@ struct RunDiffTests {
     var made = Self.run(config: "{}", files: [:])
     made.meta[MetaFile.env] = "[1]"
     let run = try made.write(in: tmp.path("runs"))
-    #expect(throws: GageError.invalidData("run \(made.name): proc/env.json holds an array, not an object")) {
+    #expect(
+      throws: GageError.invalidData("run \(made.name): proc/env.json holds an array, not an object")
+    ) {
       try RunDiff.Side(run: run)
     }
     made.meta[MetaFile.env] = "{}"
@@ -143,20 +162,33 @@ struct RunDiffTests {
     try writeFile(FileIO.join(b.runDir, "t.txt"), "one\nthree")
     #expect(
       RunFilePatch.make(path: "t.txt", a: a, b: b)
-        == "--- a/t.txt\n+++ b/t.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+three\n\\ No newline at end of file\n")
-    #expect(RunFilePatch.make(path: "t.txt", a: nil, b: b).hasPrefix("--- /dev/null\n+++ b/t.txt\n@@ -0,0 +1,2 @@\n+one\n"))
-    #expect(RunFilePatch.make(path: "t.txt", a: a, b: nil).hasPrefix("--- a/t.txt\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-one\n"))
+        == "--- a/t.txt\n+++ b/t.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+three\n\\ No newline at end of file\n"
+    )
+    #expect(
+      RunFilePatch.make(path: "t.txt", a: nil, b: b).hasPrefix(
+        "--- /dev/null\n+++ b/t.txt\n@@ -0,0 +1,2 @@\n+one\n"))
+    #expect(
+      RunFilePatch.make(path: "t.txt", a: a, b: nil).hasPrefix(
+        "--- a/t.txt\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-one\n"))
     try FileIO.write([0x00, 0x01], to: FileIO.join(a.runDir, "bin"))
     try FileIO.write([0x00, 0x02], to: FileIO.join(b.runDir, "bin"))
     #expect(RunFilePatch.make(path: "bin", a: a, b: b) == "Binary files a/bin and b/bin differ\n")
     try FileIO.write([0xFF, 0xFE, 0x0A], to: FileIO.join(b.runDir, "latin"))
-    #expect(RunFilePatch.make(path: "latin", a: nil, b: b) == "Binary files /dev/null and b/latin differ\n")
+    #expect(
+      RunFilePatch.make(path: "latin", a: nil, b: b)
+        == "Binary files /dev/null and b/latin differ\n")
     #expect(symlink("t.txt", FileIO.join(a.runDir, "link")) == 0)
     #expect(symlink("u.txt", FileIO.join(b.runDir, "link")) == 0)
-    #expect(RunFilePatch.make(path: "link", a: a, b: b).contains("\n-t.txt\n\\ No newline at end of file\n+u.txt\n"))
+    #expect(
+      RunFilePatch.make(path: "link", a: a, b: b).contains(
+        "\n-t.txt\n\\ No newline at end of file\n+u.txt\n"))
     try writeFile(FileIO.join(b.runDir, "empty"), "")
     #expect(RunFilePatch.make(path: "empty", a: nil, b: b) == "--- /dev/null\n+++ b/empty\n")
-    #expect(RunFilePatch.make(path: "gone", a: a, b: b).hasPrefix("gone: cannot be diffed: cannot read "))
+    #expect(
+      RunFilePatch.make(path: "gone", a: a, b: b).hasPrefix("gone: cannot be diffed: cannot read "))
+    #expect(
+      RunFilePatch.make(path: "../a/t.txt", a: a, b: b)
+        == "../a/t.txt: cannot be diffed: not a path inside the run\n")
   }
 
   @Test("Arguments: run specs stay run specs; file names, FILE#PREFIX and ./name are archives")
@@ -166,23 +198,45 @@ struct RunDiffTests {
     }
     #expect(ArchiveRunReference(argument: "x.tar") == ArchiveRunReference(path: "x.tar"))
     #expect(ArchiveRunReference(argument: "X.TGZ") == ArchiveRunReference(path: "X.TGZ"))
-    #expect(ArchiveRunReference(argument: "runs.tar.zst#60a8") == ArchiveRunReference(path: "runs.tar.zst", selector: "60a8"))
-    #expect(ArchiveRunReference(argument: "d/runs.tar.gz#kafom") == ArchiveRunReference(path: "d/runs.tar.gz", selector: "kafom"))
+    #expect(
+      ArchiveRunReference(argument: "runs.tar.zst#60a8")
+        == ArchiveRunReference(path: "runs.tar.zst", selector: "60a8"))
+    #expect(
+      ArchiveRunReference(argument: "d/runs.tar.gz#kafom")
+        == ArchiveRunReference(path: "d/runs.tar.gz", selector: "kafom"))
     #expect(ArchiveRunReference(argument: "x.tar#") == ArchiveRunReference(path: "x.tar"))
     #expect(ArchiveRunReference(argument: "./bag") == ArchiveRunReference(path: "./bag"))
     #expect(ArchiveRunReference(argument: "a#b.tar") == ArchiveRunReference(path: "a#b.tar"))
   }
 
-  @Test("Picking the run of an archive: one run needs no prefix; several need one that names one run")
+  @Test("A file whose own name holds `#` is taken whole when it exists")
+  func hashInName() throws {
+    let tmp = try TempDir()
+    defer { tmp.remove() }
+    let file = try tmp.write("runs.tar#1", "")
+    #expect(ArchiveRunReference(argument: file) == ArchiveRunReference(path: file))
+    #expect(
+      ArchiveRunReference(argument: tmp.path("other.tar#1"))
+        == ArchiveRunReference(path: tmp.path("other.tar"), selector: "1"))
+  }
+
+  @Test(
+    "Picking the run of an archive: one run needs no prefix; several need one that names one run")
   func pick() throws {
     let one = ["60a825b1-1428-493d-a4cc-42d50f7f92c4"]
     let two = one + ["7c3e0000-1428-493d-a4cc-42d50f7f92c4"]
     #expect(try ArchiveRunReference(path: "x.tar").run(in: one) == one[0])
     #expect(try ArchiveRunReference(path: "x.tar").run(in: []) == nil)
     #expect(try ArchiveRunReference(path: "x.tar", selector: "7C3E").run(in: two) == two[1])
-    #expect(try ArchiveRunReference(path: "x.tar", selector: RunID.name(for: two[0])).run(in: two) == two[0])
+    #expect(
+      try ArchiveRunReference(path: "x.tar", selector: RunID.name(for: two[0])).run(in: two)
+        == two[0])
     #expect(throws: GageError.self) { try ArchiveRunReference(path: "x.tar").run(in: two) }
-    #expect(throws: GageError.self) { try ArchiveRunReference(path: "x.tar", selector: "ff").run(in: two) }
-    #expect(throws: GageError.self) { try ArchiveRunReference(path: "x.tar", selector: "").run(in: two) }
+    #expect(throws: GageError.self) {
+      try ArchiveRunReference(path: "x.tar", selector: "ff").run(in: two)
+    }
+    #expect(throws: GageError.self) {
+      try ArchiveRunReference(path: "x.tar", selector: "").run(in: two)
+    }
   }
 }
