@@ -178,4 +178,24 @@ struct ReplayTests {
     #expect(result.stderr.contains("its source file lib.txt was changed during the run and its staged bytes were not kept"), "\(result)")
     #expect(p.runs().count == 1)
   }
+
+  @Test("an archive of several runs needs FILE#PREFIX; the prefix picks the run")
+  func severalRuns() throws {
+    let p = try Self.project()
+    defer { p.remove() }
+    try Self.run(p, ["quiet"])
+    try Self.run(p, ["det"])
+    let det = try #require(p.runs().first { (try? FileIO.readText($0.metaPath(MetaFile.opref)))?.hasSuffix("det") == true })
+    let archive = p.tmp.path("two.tar")
+    #expect(try p.gage(["archive", "export", "--all", "-o", archive]).exitCode == 0)
+    let runsDir = p.tmp.path("elsewhere")
+    var result = try p.gage(["replay", archive, "--runs", runsDir])
+    #expect(result.exitCode == 1, "\(result)")
+    #expect(result.stderr.contains("holds 2 runs"), "\(result)")
+    result = try p.gage(["replay", archive + "#" + det.name, "-q", "--runs", runsDir])
+    #expect(result.exitCode == 0, "\(result)")
+    #expect(result.stdout.contains("reproduced: 2 identical"), "\(result)")
+    let replay = try #require(runs(in: runsDir).first)
+    #expect(try JSONValue.read(path: replay.metaPath(MetaFile.replay))["of"] == .string(det.id))
+  }
 }
