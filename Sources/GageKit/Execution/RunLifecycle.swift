@@ -51,11 +51,11 @@ public enum RunLifecycle {
     if mkdir(run.metaDir, 0o755) != 0 {
       throw GageError.io(path: run.metaDir, operation: "create", errno: errno)
     }
+    // Who is making the run, first: should this process die before staging ends, the run
+    // reads terminated rather than pending forever.
+    try writeRunner(run)
     try FileIO.makeDirectories(run.runDir)
     try FileIO.write(opref.encoded, to: run.metaPath(MetaFile.opref), mode: FileIO.readOnlyMode)
-    // Who is making the run: should this process die before staging ends, the run reads
-    // terminated rather than pending forever.
-    try writeRunner(run)
     RunIndex.noteChanged(run)
     return run
   }
@@ -255,7 +255,8 @@ public enum RunLifecycle {
     try FileIO.removeFile(run.metaPath(MetaFile.lock))
     log.close()
     try Seal.write(run: run, exitCode: code)
-    try FileIO.write(String(code), to: run.metaPath(MetaFile.exit), mode: FileIO.readOnlyMode)
+    // The commit point: written whole or not at all.
+    try FileIO.writeAtomically(Array(String(code).utf8), to: run.metaPath(MetaFile.exit), mode: FileIO.readOnlyMode)
     try makeMetaReadOnly(run)
     RunIndex.noteChanged(run)
   }

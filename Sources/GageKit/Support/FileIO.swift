@@ -23,6 +23,20 @@ public enum FileIO {
     if fchmod(fd, mode) != 0 { throw GageError.io(path: path, operation: "chmod", errno: errno) }
   }
 
+  /// Writes `bytes` to a temporary file next to `path`, then renames it into place: readers
+  /// see the old file or the whole new one, never a part, whenever the process dies.
+  public static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = writableMode) throws {
+    let dir = (path as NSString).deletingLastPathComponent
+    let temp = join(dir, ".\((path as NSString).lastPathComponent).\(getpid()).tmp")
+    do {
+      try write(bytes, to: temp, mode: mode)
+      guard rename(temp, path) == 0 else { throw GageError.io(path: path, operation: "move into place", errno: errno) }
+    } catch {
+      unlink(temp)
+      throw error
+    }
+  }
+
   /// Writes UTF-8 text to `path`.
   public static func write(_ text: String, to path: String, mode: mode_t = writableMode) throws {
     try write(Array(text.utf8), to: path, mode: mode)
