@@ -321,9 +321,9 @@ struct RunCommandTests {
   /// Starts `gage run -y` of `sleep 30` and waits until the sleep runs; returns gage and the
   /// phase's process group.
   static func startSleepingRun(
-    _ project: TestProject, blockedSignals: [Int32] = []
+    _ project: TestProject, blockedSignals: [Int32] = [], env: [String: String] = [:]
   ) throws -> (RunningProcess, pid_t) {
-    let process = try project.startGage(["run", "-y"], blockedSignals: blockedSignals)
+    let process = try project.startGage(["run", "-y"], env: env, blockedSignals: blockedSignals)
     var group: pid_t = 0
     let running = Poll.until(timeout: 15) {
       guard let lock = project.runs().first.map({ $0.metaPath(MetaFile.lock) }),
@@ -427,5 +427,28 @@ struct RunCommandTests {
     #expect(latest["id"] == .string(all[0].id))
     let older = try JSONValue.parse(try project.gage(["show", "2", "--json"]).stdout)
     #expect(older["id"] == .string(all[1].id))
+  }
+
+  @Test("A phase that ignores SIGTERM is killed after the grace period (GAGE_KILL_GRACE); the run ends terminated with its output")
+  func ignoredSignalIsEscalated() throws {
+    let project = try TestProject(operations: [
+      "stubborn": .object([
+        "exec": .array([
+          .string(HostTools.python), .string("-c"),
+          .string("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('holding on', flush=True); time.sleep(30)"),
+        ])
+      ])
+    ])
+    defer { project.remove() }
+    let (process, group) = try Self.startSleepingRun(project, env: ["GAGE_KILL_GRACE": "1"])
+    // The signal must come once the phase ignores it.
+    let holding = Poll.until(timeout: 15) {
+      project.runs().first.flatMap { FileIO.readTextIfPresent($0.metaPath("output", "40_run")) }?.contains("holding on") == true
+    }
+    #expect(holding)
+    try Self.expectSignalEndsRun(project, process: process, group: group, signal: SIGTERM)
+    let run = try #require(project.runs().first)
+    #expect(try FileIO.readText(run.metaPath("output", "40_run")).contains("holding on"))
+    #expect(try FileIO.readText(run.metaPath(MetaFile.runnerLog)).contains("outlived the signal by 1 s; killed"))
   }
 }

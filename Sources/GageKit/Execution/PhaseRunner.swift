@@ -54,9 +54,32 @@ public enum PhaseRunner {
     let lockPath = run.metaPath(MetaFile.lock)
     try FileIO.write(String(child.pid), to: lockPath)
     var exitCode: Int32? = nil
+    // A phase that outlives a forwarded Ctrl-C or SIGTERM by the grace period is killed.
+    var signalledAt: UInt64? = nil
+    var killed = false
+    let grace = killGraceMillis()
+    func escalate() {
+      guard SignalForwarder.received != 0, !killed else { return }
+      let now = RunClock.nowMillis()
+      let since = signalledAt ?? now
+      signalledAt = since
+      if now - since >= grace {
+        kill(-child.pid, SIGKILL)
+        killed = true
+        try? log.log("The \(phase.rawValue) phase outlived the signal by \(grace / 1000) s; killed")
+      }
+    }
     try capture.capture(stdout: child.stdoutFD, stderr: child.stderrFD) {
       if exitCode == nil { exitCode = child.poll() }
+      if exitCode == nil { escalate() }
       return exitCode != nil
+    }
+    while exitCode == nil {
+      exitCode = child.poll()
+      if exitCode == nil {
+        escalate()
+        usleep(20_000)
+      }
     }
     var code = exitCode ?? child.wait()
     let signal = SignalForwarder.received
@@ -66,6 +89,15 @@ public enum PhaseRunner {
     try FileIO.makeReadOnly(indexPath)
     try log.log("Finished \(phase.rawValue) phase (exit code \(code))")
     return code
+  }
+
+  /// How long a phase may run on after a forwarded signal before it is killed:
+  /// `GAGE_KILL_GRACE` seconds (default 10).
+  static func killGraceMillis() -> UInt64 {
+    guard let text = ProcessInfo.processInfo.environment["GAGE_KILL_GRACE"], let seconds = Double(text), seconds >= 0 else {
+      return 10_000
+    }
+    return UInt64(seconds * 1000)
   }
 
   /// Writes the index entry for a message line written into an output file by Gage itself.
