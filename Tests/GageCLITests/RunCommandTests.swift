@@ -451,4 +451,22 @@ struct RunCommandTests {
     #expect(try FileIO.readText(run.metaPath("output", "40_run")).contains("holding on"))
     #expect(try FileIO.readText(run.metaPath(MetaFile.runnerLog)).contains("outlived the signal by 1 s; killed"))
   }
+
+  @Test("What a phase printed before going quiet is in its output file while it runs (not held in a buffer)")
+  func quietPhaseOutputIsOnDisk() throws {
+    let project = try TestProject(operations: [
+      "quiet": .object(["exec": .string("sh -c 'echo early line; sleep 30'")])
+    ])
+    defer { project.remove() }
+    let (process, group) = try Self.startSleepingRun(project)
+    defer {
+      kill(-group, SIGKILL)
+      process.send(SIGKILL)
+      _ = process.wait(timeout: 10)
+    }
+    let seen = Poll.until(timeout: 5) {
+      project.runs().first.flatMap { FileIO.readTextIfPresent($0.metaPath("output", "40_run")) } == "early line\n"
+    }
+    #expect(seen, "the line reached the output file while the phase sleeps")
+  }
 }

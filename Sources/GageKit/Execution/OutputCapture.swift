@@ -73,6 +73,8 @@ public final class OutputCapture {
         throw GageError.io(path: "pipe", operation: "poll", errno: errno)
       }
       if ready == 0 {
+        // A quiet phase: what it printed last is on disk within the poll interval.
+        try flush()
         if exitedAt == nil, childExited() { exitedAt = RunClock.nowMillis() }
         if let t = exitedAt, RunClock.nowMillis() - t > 500 { break }
         continue
