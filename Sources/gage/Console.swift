@@ -27,6 +27,27 @@ enum Console {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
   }
 
+  /// Text from a run (labels, comments, names) made safe to print: control characters
+  /// (a newline, an escape sequence) are shown escaped (`\n`, `\u{1B}`), never sent raw.
+  static func printable(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      case _ where isControl(scalar): out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+  }
+
   /// Bold text on a color terminal.
   static func bold(_ text: String) -> String {
     useColor ? "\u{1B}[1m\(text)\u{1B}[0m" : text

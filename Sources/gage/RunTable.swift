@@ -12,7 +12,7 @@ enum RunTable {
       var status = r.status.rawValue
       if let host = r.host { status += " on \(host)" }
       if r.status == .unknown, let reason = r.reason { status += " (\(reason))" }
-      var label = r.label ?? ""
+      var label = Console.printable(r.label ?? "")
       if r.container != RunMoves.active, r.container != RunMoves.trash,
         let name = archiveNames[r.container]
       {

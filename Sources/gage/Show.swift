@@ -74,7 +74,7 @@ struct Show: ParsableCommand {
     if let host = record.host { status += " on \(host)" }
     if record.status == .unknown, let reason = record.reason { status += ": \(reason)" }
     Console.print("status:     \(status)")
-    if let label = record.label { Console.print("label:      \(label)") }
+    if let label = record.label { Console.print("label:      \(Console.printable(label))") }
     switch record.container {
     case RunMoves.active: break
     case RunMoves.trash: Console.print("location:   trash (gage restore \(record.name))")
@@ -119,7 +119,7 @@ struct Show: ParsableCommand {
         Console.print(
           "  \(Console.dim("\(c.id)  \(c.author)  \(RunClock.local(micros: c.timestamp * 1000))"))")
         for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) {
-          Console.print("    \(line)")
+          Console.print("    \(Console.printable(String(line)))")
         }
       }
     }
@@ -128,7 +128,7 @@ struct Show: ParsableCommand {
     if info.manifest.entries.isEmpty { Console.print("  (none)") }
     for e in info.manifest.entries {
       Console.print(
-        "  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(e.path)"
+        "  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(Console.printable(e.path))"
       )
     }
     let output = info.output() ?? ""

@@ -93,7 +93,7 @@ struct Verify: ParsableCommand {
       Console.print("\(label): FAILED (\(Confirmation.count(result.problems.count, "difference")))")
       for problem in result.problems {
         let detail = problem.detail.map { ": \($0)" } ?? ""
-        Console.print("  \(problem.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(problem.shownPath)\(detail)")
+        Console.print("  \(problem.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Console.printable(problem.shownPath))\(detail)")
       }
     }
     if let source { reportSource(source) }

@@ -6,6 +6,10 @@ import GageKit
   import Glibc
 #endif
 
+// A file size limit (`ulimit -f`) makes a write fail with "File too large", reported like
+// any other error, instead of killing gage halfway through a write.
+signal(SIGXFSZ, SIG_IGN)
+
 do {
   var command = try Gage.parseAsRoot()
   try command.run()

@@ -36,6 +36,7 @@ public final class ArchiveReader {
 
   /// Opens `path` for reading.
   public init(path: String) throws {
+    LibArchive.useUTF8Names()
     guard let handle = archive_read_new() else {
       throw GageError.io(path: path, operation: "read archive", errno: ENOMEM)
     }

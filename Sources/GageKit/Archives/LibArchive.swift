@@ -12,6 +12,17 @@ enum LibArchive {
   static let eof: Int32 = 1
   static let warn: Int32 = -20
 
+  /// A UTF-8 character type for the calling thread, once per thread before libarchive
+  /// converts names: in the "C" locale libarchive 3.6 cannot convert a non-ASCII name and
+  /// the pax writer then reads a null path. Only this thread's locale changes.
+  static func useUTF8Names() {
+    guard let locale = utf8Locale else { return }
+    uselocale(locale)
+  }
+
+  nonisolated(unsafe) private static let utf8Locale: locale_t? =
+    newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) ?? newlocale(LC_CTYPE_MASK, "en_US.UTF-8", nil)
+
   /// File type bits of an entry (`AE_IFREG`, `AE_IFDIR`, ...).
   static let regularFile: UInt32 = 0o100000
   static let directory: UInt32 = 0o040000
@@ -38,6 +49,7 @@ final class ArchiveWriteHandle {
   let file: String
 
   init(file: String) throws {
+    LibArchive.useUTF8Names()
     guard let p = archive_write_new() else { throw ArchiveError.libarchive(file: file, call: "archive_write_new", message: "out of memory") }
     pointer = p
     self.file = file
@@ -58,6 +70,7 @@ final class ArchiveReadHandle {
   let file: String
 
   init(file: String) throws {
+    LibArchive.useUTF8Names()
     guard let p = archive_read_new() else { throw ArchiveError.libarchive(file: file, call: "archive_read_new", message: "out of memory") }
     pointer = p
     self.file = file

@@ -47,7 +47,7 @@ public final class ChildProcess {
     defer { posix_spawnattr_destroy(&attrs) }
     var defaults = sigset_t()
     sigemptyset(&defaults)
-    for sig in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP] { sigaddset(&defaults, sig) }
+    for sig in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGXFSZ] { sigaddset(&defaults, sig) }
     posix_spawnattr_setsigdefault(&attrs, &defaults)
     var empty = sigset_t()
     sigemptyset(&empty)

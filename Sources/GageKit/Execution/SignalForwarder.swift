@@ -25,6 +25,8 @@ public enum SignalForwarder {
     sigaction(SIGHUP, &action, nil)
     // A closed output pipe must not kill the runner mid-run; children get the default back.
     signal(SIGPIPE, SIG_IGN)
+    // A file size limit fails the write (EFBIG) instead of killing the runner mid-write.
+    signal(SIGXFSZ, SIG_IGN)
     // A mask inherited from the parent must not make the runner deaf to Ctrl-C and SIGTERM.
     var unblock = sigset_t()
     sigemptyset(&unblock)

@@ -1,0 +1,62 @@
+import Foundation
+import GageKit
+import GageTestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Findings of `Scripts/stress`, kept as tests: each failed once before its fix.
+@Suite("Hardening", .serialized)
+struct HardeningTests {
+  @Test("files with non-ASCII and control characters in their names export, import and verify (libarchive in the C locale crashed)")
+  func unicodeNamesInArchives() throws {
+    let names = ["déjà vu — 😀.txt", "bell\u{07}.txt", "line\nbreak.txt", "tab\there.txt"]
+    var files: [String: String] = [:]
+    for name in names { files[name] = name }
+    let p = try TestProject(operations: ["op": .object(["exec": .string("true")])], files: files)
+    defer { p.remove() }
+    #expect(try p.gage(["run", "-y", "-q", "op"]).exitCode == 0)
+    let archive = p.tmp.path("names.tar.gz")
+    let export = try p.gage(["archive", "export", "1", "-o", archive], env: ["LANG": "C", "LC_ALL": "C"])
+    #expect(export.exitCode == 0, "\(export)")
+    let target = p.tmp.path("target")
+    let imported = try p.gage(["archive", "import", archive, "--runs", target], env: ["LC_ALL": "C"])
+    #expect(imported.exitCode == 0, "\(imported)")
+    let run = try #require(runs(in: target).first)
+    for name in names {
+      #expect(try FileIO.readText(FileIO.join(run.runDir, name)) == name)
+    }
+    #expect(try p.gage(["verify", "--all", "--runs", target]).exitCode == 0)
+  }
+
+  @Test("under a file size limit (ulimit -f) staging fails with a clear error and no completed run")
+  func fileSizeLimit() throws {
+    let p = try TestProject(
+      operations: ["op": .object(["exec": .string("true")])], files: ["big.txt": String(repeating: "x", count: 3 << 20)])
+    defer { p.remove() }
+    // In git, every tracked file is staged, whatever its size.
+    try GitRepo.make(at: p.dir, commit: true)
+    let command = "ulimit -f 1024; exec \"$0\" run -y -q op"
+    let result = try Command.run(
+      "/bin/sh", ["-c", command, GageCLI.binary], in: p.dir, environment: GageCLI.environment(home: p.home))
+    #expect(result.exitCode == 1, "\(result)")
+    #expect(result.stderr.contains("File too large"), "\(result)")
+    for run in p.runs() { #expect(run.status != .completed) }
+  }
+
+  @Test("control characters of a label are shown escaped in tables and show, never sent to the terminal raw")
+  func controlCharactersEscaped() throws {
+    let p = try TestProject(operations: ["op": .object(["exec": .string("true")])])
+    defer { p.remove() }
+    #expect(try p.gage(["run", "-y", "-q", "op", "-l", "red\u{1B}[31m\nnext"]).exitCode == 0)
+    let table = try p.gage(["runs"])
+    #expect(!table.stdout.contains("\u{1B}"), "\(table)")
+    #expect(table.stdout.contains("red\\u{1B}[31m\\nnext"), "\(table)")
+    let show = try p.gage(["show"])
+    #expect(!show.stdout.contains("\u{1B}"), "\(show)")
+    let json = try JSONValue.parse(try p.gage(["runs", "--json"]).stdout)
+    #expect(json.arrayValue?.first?["label"] == .string("red\u{1B}[31m\nnext"))
+  }
+}
