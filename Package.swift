@@ -44,6 +44,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(
+      name: "gage-fuzz",
+      dependencies: ["GageKit"]
+    ),
     .target(
       name: "GageTestSupport",
       dependencies: ["GageKit"],

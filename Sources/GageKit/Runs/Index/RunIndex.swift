@@ -60,6 +60,7 @@ public struct RunIndex: Sendable {
   func save(_ text: [UInt8], changedSize: Int) {
     do {
       try FileIO.makeDirectories(dir)
+      StaleTemporaryFiles.remove(in: dir)
       let temp = FileIO.join(dir, ".runs.\(getpid()).\(RunClock.nowMicros()).tmp")
       try FileIO.write(text, to: temp)
       if rename(temp, recordsPath) != 0 {
