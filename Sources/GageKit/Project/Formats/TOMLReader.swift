@@ -4,6 +4,7 @@ import TOMLKit
 enum TOMLReader {
   /// Parses `text`; integers become `.int`, floats `.double`, dates and times their TOML text.
   static func read(_ text: String, path: String) throws -> GageFileDocument {
+    try TOMLPreflight.check(text, path: path)
     let table: TOMLTable
     do {
       table = try TOMLTable(string: text)
