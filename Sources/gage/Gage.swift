@@ -24,7 +24,7 @@ struct Gage: ParsableCommand {
     version: version,
     subcommands: [
       RunOp.self, Runs.self, Show.self, Select.self, Cat.self, Label.self, Comment.self, Delete.self, Restore.self,
-      Purge.self, Stop.self, Archive.self, Operations.self, Check.self,
+      Purge.self, Stop.self, Archive.self, Operations.self, Check.self, Audit.self,
     ]
   )
 }
