@@ -101,7 +101,7 @@ struct Audit: ParsableCommand {
       for c in 0..<padded {
         line += " " + row[c] + String(repeating: " ", count: widths[c] - row[c].count + 1)
       }
-      line += row[padded]
+      line += " " + row[padded]
       while line.hasSuffix(" ") { line.removeLast() }
       Console.print(line)
     }

@@ -13,7 +13,7 @@ struct AuditTests {
     let project = try TestProject(files: [
       "gage.toml": """
       [make]
-      exec = "cat params.json > out.txt; echo fixed > fixed.txt; ln -s out.txt link"
+      exec = "(echo made from; cat params.json) > out.txt; echo fixed > fixed.txt; ln -s out.txt link"
       config = "params.json"
       """,
       "params.json": #"{"lr": 0.1}"#,
@@ -164,11 +164,11 @@ struct AuditTests {
 
     let source = try tmp.write("train.py", "print('train')\n")
     let all = try GageCLI.run(["audit", "--runs", dir, "--json", source], in: tmp.path)
-    let runs = try #require(try JSONValue.parse(all.stdout)[0]?["runs"]?.arrayValue)
+    let runs = try #require(try JSONValue.parse(all.stdout).arrayValue?.first?["runs"]?.arrayValue)
     #expect(runs.count == 1000)
     #expect(runs.first?["id"] == .string(ids[999]), "newest first")
     #expect(runs.last?["id"] == .string(ids[0]))
-    #expect(runs.allSatisfy { $0["files"]?[0]?["type"] == .string("source") })
+    #expect(runs.allSatisfy { $0["files"]?.arrayValue?.first?["type"] == .string("source") })
     #expect(DigestIndex(runsDir: dir).runCount == 1000)
   }
 

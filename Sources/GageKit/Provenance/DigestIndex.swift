@@ -196,20 +196,52 @@ public final class DigestIndex {
         != FileStamp.absent
       let fd = openat(dirFD, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
       guard fd >= 0 else {
-        entry.stamp = FileStamp.of(dirfd: dirFD, name, now: now)
+        // No manifest yet (a run being made): its stamp is "absent" until one appears.
+        // Any other failure (a link, no permission) is tried again next time.
+        entry.stamp = errno == ENOENT ? FileStamp.of(dirfd: dirFD, name, now: now) : FileStamp.racy
         return nil
       }
       defer { close(fd) }
       var st = stat()
       guard fstat(fd, &st) == 0 else { return nil }
       entry.stamp = FileStamp.stamp(st, now: now)
-      return try? FileIO.readAll(fd: fd, path: name)
+      guard let bytes = readStamped(fd, size: Int(st.st_size)) else {
+        entry.stamp = FileStamp.racy  // unread: try again next time
+        return nil
+      }
+      return bytes
     case .zip, .deletedZip:
       entry.stamp = FileStamp.of(dirfd: dirFD, name, now: now)
-      guard let meta = try? RunMeta(run: form.run(id: key.id, runsDir: runsDir)) else { return nil }
+      guard let meta = try? RunMeta(run: form.run(id: key.id, runsDir: runsDir)) else {
+        entry.stamp = FileStamp.racy  // unread: try again next time
+        return nil
+      }
       entry.settled = meta.exists(MetaFile.exit)
       return meta.bytes(MetaFile.manifest)
     }
+  }
+
+  /// The `size` bytes of the open file `fd` (fewer if it ends sooner): what its stamp,
+  /// taken by the same `fstat`, describes. Bytes written since changed its stamp, so the
+  /// entry is read again the next time; no extra read to find the end is needed.
+  private static func readStamped(_ fd: Int32, size: Int) -> [UInt8]? {
+    guard size > 0 else { return [] }
+    var buffer = [UInt8](repeating: 0, count: size)
+    var filled = 0
+    while filled < size {
+      let n = buffer.withUnsafeMutableBytes { raw -> Int in
+        guard let base = raw.baseAddress else { return 0 }
+        return Glibc.read(fd, base + filled, size - filled)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      if n == 0 { break }
+      filled += n
+    }
+    buffer.removeSubrange(filled...)
+    return buffer
   }
 
   /// Makes `next` (sorted by key) the runs of the index: a run in `fresh` takes the
@@ -342,7 +374,12 @@ public final class DigestIndex {
   /// The manifest text of `run` as it is now (empty when it cannot be read).
   static func manifest(of run: Run, form: MetaForm) -> [UInt8] {
     switch form {
-    case .dir, .deletedDir: return (try? FileIO.readBytes(run.metaPath(MetaFile.manifest))) ?? []
+    case .dir, .deletedDir:
+      let path = run.metaPath(MetaFile.manifest)
+      let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+      guard fd >= 0 else { return [] }
+      defer { close(fd) }
+      return (try? FileIO.readAll(fd: fd, path: path)) ?? []
     case .zip, .deletedZip:
       return (try? RunMeta(run: run))?.bytes(MetaFile.manifest) ?? []
     }
