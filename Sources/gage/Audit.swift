@@ -6,16 +6,16 @@ struct Audit: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Find the runs that produced or used a file, by its SHA-256.",
     discussion: """
-      For each FILE, prints its SHA-256, then every run whose manifest holds that digest,
-      newest first: run name, operation, start time, status, how the file appears in the
-      run (generated, source, runtime, dependency) and its path there, the source commit
-      (with "dirty" when the work tree differed from it) and the config.
+      For each FILE, prints its SHA-256, then every run whose manifest holds that digest, \
+      newest first: run name, operation, start time, status, how the file appears in the \
+      run (generated, source, runtime, dependency) and its path there, the source commit \
+      ("dirty" when the staged source differed from it) and the config.
 
-      A symlink is audited by its target text, as runs record links. Active runs are
-      searched; -d searches the trash, -A NAME a local archive. Answers come from the
+      A symlink is audited by its target text, as runs record links. Active runs are \
+      searched; -d searches the trash, -A NAME a local archive. Answers come from the \
       digest index in <runs>/.index/ (see docs/audit.md), checked against the runs.
 
-      Exit status: 0 when every FILE is held by some run, 3 when one is not, 1 on an
+      Exit status: 0 when every FILE is held by some run, 3 when one is not, 1 on an \
       error (e.g. a FILE that does not exist).
 
       Examples:

@@ -89,7 +89,8 @@ public final class DigestIndex {
         }
       }
     } else {
-      if stored != nil || !runs.isEmpty, dirStamp != FileStamp.racy { dirty = true }
+      // Record the new runs dir stamp, so that the next command need not list the dir.
+      if stored != nil, dirStamp != FileStamp.racy { dirty = true }
       let present = RunsDirScan.scan(runsDir).compactMap { key, files in
         files.metaForm.map { (key: key, form: $0) }
       }.sorted { $0.key < $1.key }
@@ -104,7 +105,6 @@ public final class DigestIndex {
           next.append(DigestIndexFormat.RunEntry(key: key, stamp: 0, count: 0, form: form, settled: false))
         }
       }
-      if stored == nil && !present.isEmpty { dirty = true }
     }
     let fresh = read(toRead)
     replace(with: next, fresh: fresh)
@@ -277,8 +277,7 @@ public final class DigestIndex {
       updated[n] = read
       for p in prefixes { added.append(DigestIndexFormat.Record(prefix: p, run: UInt32(n))) }
     }
-    added.sort()
-    let merged = Self.merge(kept, added)
+    let merged = Self.merge(kept, DigestIndexFormat.sorted(added))
     var counts = [UInt32](repeating: 0, count: updated.count)
     for record in merged { counts[Int(record.run)] += 1 }
     for n in updated.indices { updated[n].count = counts[n] }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The format of a runs dir's digest index, `<runs>/.index/digests` (described in
 /// `docs/audit.md`): which runs' manifests hold a file digest, found by binary search.
 ///
@@ -227,10 +231,12 @@ enum DigestIndexFormat {
   static func prefixes(manifest bytes: [UInt8]) -> [UInt64] {
     var found: [UInt64] = []
     bytes.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return }
       var start = 0
       while start < raw.count {
-        var end = start
-        while end < raw.count && raw[end] != 0x0A { end += 1 }
+        let end =
+          memchr(base + start, 0x0A, raw.count - start).map { base.distance(to: UnsafeRawPointer($0)) }
+          ?? raw.count
         if end - start > 67, raw[start + 1] == 0x20, raw[start + 66] == 0x20,
           let p = prefix(hex: raw, at: start + 2)
         {
@@ -239,11 +245,45 @@ enum DigestIndexFormat {
         start = end + 1
       }
     }
-    found.sort()
-    var unique: [UInt64] = []
-    unique.reserveCapacity(found.count)
-    for p in found where unique.last != p { unique.append(p) }
-    return unique
+    if found.count > 1 {
+      found.sort()
+      var unique = 1
+      for i in 1..<found.count where found[i] != found[unique - 1] {
+        found[unique] = found[i]
+        unique += 1
+      }
+      found.removeSubrange(unique...)
+    }
+    return found
+  }
+
+  /// `records` sorted, in linear time: a counting sort on the top 16 bits of the prefix,
+  /// then insertion sort within each bucket (a bucket holds a handful of records). Records
+  /// given in run order stay in run order among equal prefixes.
+  static func sorted(_ records: [Record]) -> [Record] {
+    guard records.count > 1 else { return records }
+    var starts = [Int](repeating: 0, count: 65537)
+    for r in records { starts[Int(r.prefix >> 48) + 1] += 1 }
+    for i in 1..<starts.count { starts[i] += starts[i - 1] }
+    var out = [Record](repeating: Record(prefix: 0, run: 0), count: records.count)
+    var next = starts
+    for r in records {
+      let b = Int(r.prefix >> 48)
+      out[next[b]] = r
+      next[b] += 1
+    }
+    for b in 0..<65536 where starts[b + 1] - starts[b] > 1 {
+      for i in (starts[b] + 1)..<starts[b + 1] {
+        let r = out[i]
+        var j = i
+        while j > starts[b] && r < out[j - 1] {
+          out[j] = out[j - 1]
+          j -= 1
+        }
+        out[j] = r
+      }
+    }
+    return out
   }
 
   static func u64(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt64 {

@@ -184,6 +184,15 @@ struct DigestIndexTests {
     #expect(DigestIndexFormat.prefix(hex: "00000000000000ff" + String(repeating: "0", count: 48)) == 0xFF)
     #expect(DigestIndexFormat.prefix(hex: "XYZ") == nil)
 
+    var generator = SystemRandomNumberGenerator()
+    var many: [DigestIndexFormat.Record] = []
+    for n in 0..<5000 {
+      // Every seventh record shares one of three prefixes: ties are ordered by run.
+      let prefix: UInt64 = n % 7 == 0 ? UInt64(n % 3) << 48 : generator.next()
+      many.append(DigestIndexFormat.Record(prefix: prefix, run: UInt32(n % 11)))
+    }
+    #expect(DigestIndexFormat.sorted(many) == many.sorted(), "the linear sort sorts")
+
     let keys = (1...3).map { RunKey(high: UInt64($0), low: 0) }
     let runs = keys.map { DigestIndexFormat.RunEntry(key: $0, stamp: 7, count: 0, form: .dir, settled: true) }
     var records: [DigestIndexFormat.Record] = []
