@@ -149,6 +149,10 @@ struct AuditTests {
     var ids: [String] = []
     for i in 0..<1000 {
       var run = HandMadeRun(started: base + Int64(i) * 1_000_000, config: #"{"i": \#(i)}"#)
+      // Only the meta files an audit reads: fewer files to write on a busy disk.
+      run.meta = run.meta.filter {
+        [MetaFile.opref, MetaFile.started, MetaFile.exit, MetaFile.config].contains($0.key)
+      }
       run.meta[MetaFile.manifest] =
         "g \(FileDigest.hex(Array("model \(i)".utf8))) model.bin\ns \(shared) train.py\n"
       try run.write(in: dir)
@@ -163,12 +167,11 @@ struct AuditTests {
     #expect(lines.last?.hasSuffix(#"generated  model.bin  -  {"i": 517}"#) == true, "\(found)")
 
     let source = try tmp.write("train.py", "print('train')\n")
-    let all = try GageCLI.run(["audit", "--runs", dir, "--json", source], in: tmp.path)
-    let runs = try #require(try JSONValue.parse(all.stdout).arrayValue?.first?["runs"]?.arrayValue)
-    #expect(runs.count == 1000)
-    #expect(runs.first?["id"] == .string(ids[999]), "newest first")
-    #expect(runs.last?["id"] == .string(ids[0]))
-    #expect(runs.allSatisfy { $0["files"]?.arrayValue?.first?["type"] == .string("source") })
+    let all = Self.lines(try GageCLI.run(["audit", "--runs", dir, source], in: tmp.path)).dropFirst()
+    #expect(all.count == 1000)
+    #expect(all.first?.hasPrefix("  \(RunID.name(for: ids[999]))  ") == true, "newest first")
+    #expect(all.last?.hasPrefix("  \(RunID.name(for: ids[0]))  ") == true)
+    #expect(all.allSatisfy { $0.contains("  source  train.py  ") })
     #expect(DigestIndex(runsDir: dir).runCount == 1000)
   }
 
