@@ -25,7 +25,9 @@ struct Audit: ParsableCommand {
       """
   )
 
-  @Argument(help: ArgumentHelp("Files to look for (their content is what counts, not their name).", valueName: "FILE"))
+  @Argument(
+    help: ArgumentHelp(
+      "Files to look for (their content is what counts, not their name).", valueName: "FILE"))
   var files: [String]
 
   @Option(
@@ -126,7 +128,8 @@ struct Audit: ParsableCommand {
       let holds = count == 1 ? "holds" : "hold"
       switch container {
       case RunMoves.active:
-        hints.append("\(Confirmation.count(count, "active run")) \(holds) it: gage audit without -d or -A")
+        hints.append(
+          "\(Confirmation.count(count, "active run")) \(holds) it: gage audit without -d or -A")
       case RunMoves.trash:
         hints.append("\(Confirmation.count(count, "deleted run")) \(holds) it: gage audit -d")
       default:

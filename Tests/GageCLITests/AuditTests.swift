@@ -38,7 +38,9 @@ struct AuditTests {
   }
 
   /// Copies a run file out of the run (audit looks at content, not at where a file is).
-  static func copy(_ run: Run, _ path: String, to project: TestProject, as name: String) throws -> String {
+  static func copy(_ run: Run, _ path: String, to project: TestProject, as name: String) throws
+    -> String
+  {
     let target = project.tmp.path(name)
     try FileIO.write(try FileIO.readBytes(FileIO.join(run.runDir, path)), to: target)
     return target
@@ -132,8 +134,11 @@ struct AuditTests {
     #expect(runs[0]["status"] == .string("completed"))
     #expect(runs[0]["container"] == .string("active"))
     #expect(runs[0]["config"] == .object(["lr": .double(0.1)]))
-    #expect(runs[0]["files"] == .array([.object(["path": .string("out.txt"), "type": .string("generated")])]))
-    let head = try GitRepo.run(["rev-parse", "HEAD"], in: p.dir).trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(
+      runs[0]["files"]
+        == .array([.object(["path": .string("out.txt"), "type": .string("generated")])]))
+    let head = try GitRepo.run(["rev-parse", "HEAD"], in: p.dir).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     #expect(runs[0]["source"]?["commit"] == .string(head))
     #expect(runs[0]["source"]?["dirty"] == .bool(false))
     #expect(items[1]["runs"] == .array([]))
@@ -167,7 +172,8 @@ struct AuditTests {
     #expect(lines.last?.hasSuffix(#"generated  model.bin  -  {"i": 517}"#) == true, "\(found)")
 
     let source = try tmp.write("train.py", "print('train')\n")
-    let all = Self.lines(try GageCLI.run(["audit", "--runs", dir, source], in: tmp.path)).dropFirst()
+    let all = Self.lines(try GageCLI.run(["audit", "--runs", dir, source], in: tmp.path))
+      .dropFirst()
     #expect(all.count == 1000)
     #expect(all.first?.hasPrefix("  \(RunID.name(for: ids[999]))  ") == true, "newest first")
     #expect(all.last?.hasPrefix("  \(RunID.name(for: ids[0]))  ") == true)
@@ -187,7 +193,8 @@ struct AuditTests {
     // A new run.
     let second = try Self.make(p, ["lr=0.2"])
     let secondOut = try Self.copy(second, "out.txt", to: p, as: "second.txt")
-    #expect(Self.lines(try p.gage(["audit", secondOut])).last?.hasPrefix("  \(second.name)  ") == true)
+    #expect(
+      Self.lines(try p.gage(["audit", secondOut])).last?.hasPrefix("  \(second.name)  ") == true)
 
     // A run imported from another project's archive.
     let other = try Self.project()
@@ -207,7 +214,8 @@ struct AuditTests {
     let deleted = try p.gage(["audit", firstOut])
     #expect(deleted.exitCode == 3)
     #expect(
-      Self.lines(deleted).last == "  no run holds this file (1 deleted run holds it: gage audit -d)",
+      Self.lines(deleted).last
+        == "  no run holds this file (1 deleted run holds it: gage audit -d)",
       "\(deleted)")
     let inTrash = try p.gage(["audit", "-d", firstOut])
     #expect(inTrash.exitCode == 0)
@@ -215,7 +223,8 @@ struct AuditTests {
 
     // Restored.
     #expect(try p.gage(["restore", "-y", first.name]).exitCode == 0)
-    #expect(Self.lines(try p.gage(["audit", firstOut])).last?.hasPrefix("  \(first.name)  ") == true)
+    #expect(
+      Self.lines(try p.gage(["audit", firstOut])).last?.hasPrefix("  \(first.name)  ") == true)
     #expect(try p.gage(["audit", "-d", firstOut]).exitCode == 3)
 
     // Purged: nowhere.
@@ -238,7 +247,9 @@ struct AuditTests {
     let path = FileIO.join(p.runsDir, ".index/digests")
     let good = try FileIO.readBytes(path)
 
-    for damaged in [Array(good.prefix(good.count / 2)), Array(good.prefix(30)), Array("not an index".utf8), []] {
+    for damaged in [
+      Array(good.prefix(good.count / 2)), Array(good.prefix(30)), Array("not an index".utf8), [],
+    ] {
       try FileIO.write(damaged, to: path)
       let result = try p.gage(["audit", out])
       #expect(result.exitCode == 0, "\(result)")

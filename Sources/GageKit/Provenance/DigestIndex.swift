@@ -102,7 +102,8 @@ public final class DigestIndex {
           check(runs[old], into: &next, toRead: &toRead)
         } else {
           toRead.append((key, form))
-          next.append(DigestIndexFormat.RunEntry(key: key, stamp: 0, count: 0, form: form, settled: false))
+          next.append(
+            DigestIndexFormat.RunEntry(key: key, stamp: 0, count: 0, form: form, settled: false))
         }
       }
     }
@@ -124,7 +125,8 @@ public final class DigestIndex {
     }
     var entry = entry
     if !entry.settled, entry.form == .dir || entry.form == .deletedDir,
-      FileStamp.of(dirfd: dirFD, entry.key.id + entry.form.metaSuffix + "/" + MetaFile.exit, now: now)
+      FileStamp.of(
+        dirfd: dirFD, entry.key.id + entry.form.metaSuffix + "/" + MetaFile.exit, now: now)
         != FileStamp.absent
     {
       // The manifest has not changed since it was read, and the run has finished since:
@@ -144,7 +146,9 @@ public final class DigestIndex {
   }
 
   /// Reads the manifests of `runs` (in parallel when there are many).
-  private func read(_ runs: [(RunKey, MetaForm)]) -> [RunKey: (DigestIndexFormat.RunEntry, [UInt64])] {
+  private func read(_ runs: [(RunKey, MetaForm)]) -> [RunKey: (
+    DigestIndexFormat.RunEntry, [UInt64]
+  )] {
     guard !runs.isEmpty else { return [:] }
     runsRead += runs.count
     let runsDir = runsDir
@@ -173,8 +177,12 @@ public final class DigestIndex {
   static func read(_ key: RunKey, _ form: MetaForm, runsDir: String, dirFD: Int32, now: Int64)
     -> (entry: DigestIndexFormat.RunEntry, prefixes: [UInt64])
   {
-    var entry = DigestIndexFormat.RunEntry(key: key, stamp: FileStamp.absent, count: 0, form: form, settled: false)
-    guard let manifest = manifestBytes(key, form, runsDir: runsDir, dirFD: dirFD, now: now, entry: &entry) else {
+    var entry = DigestIndexFormat.RunEntry(
+      key: key, stamp: FileStamp.absent, count: 0, form: form, settled: false)
+    guard
+      let manifest = manifestBytes(
+        key, form, runsDir: runsDir, dirFD: dirFD, now: now, entry: &entry)
+    else {
       return (entry, [])
     }
     let prefixes = DigestIndexFormat.prefixes(manifest: manifest)
@@ -249,7 +257,8 @@ public final class DigestIndex {
   private func replace(
     with next: [DigestIndexFormat.RunEntry], fresh: [RunKey: (DigestIndexFormat.RunEntry, [UInt64])]
   ) {
-    let sameRuns = fresh.isEmpty && next.count == runs.count
+    let sameRuns =
+      fresh.isEmpty && next.count == runs.count
       && zip(next, runs).allSatisfy { $0.key == $1.key }
     if sameRuns {
       runs = next

@@ -120,7 +120,8 @@ enum DigestIndexFormat {
     func record(_ n: Int) -> Record {
       bytes.withUnsafeBytes { raw in
         let at = recordsOffset + n * DigestIndexFormat.recordSize
-        return Record(prefix: DigestIndexFormat.u64(raw, at), run: DigestIndexFormat.u32(raw, at + 8))
+        return Record(
+          prefix: DigestIndexFormat.u64(raw, at), run: DigestIndexFormat.u32(raw, at + 8))
       }
     }
 
@@ -151,7 +152,8 @@ enum DigestIndexFormat {
   /// The bytes of an index of `runs` (sorted by key, each with its record count) and
   /// `records` (sorted).
   static func encode(dirStamp: UInt64, runs: [RunEntry], records: [Record]) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: headerSize + runs.count * runSize + records.count * recordSize)
+    var out = [UInt8](
+      repeating: 0, count: headerSize + runs.count * runSize + records.count * recordSize)
     out.withUnsafeMutableBytes { raw in
       raw.copyBytes(from: magic)
       raw.storeBytes(of: dirStamp.littleEndian, toByteOffset: magic.count, as: UInt64.self)
@@ -235,7 +237,9 @@ enum DigestIndexFormat {
       var start = 0
       while start < raw.count {
         let end =
-          memchr(base + start, 0x0A, raw.count - start).map { base.distance(to: UnsafeRawPointer($0)) }
+          memchr(base + start, 0x0A, raw.count - start).map {
+            base.distance(to: UnsafeRawPointer($0))
+          }
           ?? raw.count
         if end - start > 67, raw[start + 1] == 0x20, raw[start + 66] == 0x20,
           let p = prefix(hex: raw, at: start + 2)

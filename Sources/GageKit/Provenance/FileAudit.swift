@@ -62,7 +62,8 @@ public struct FileAudit {
     switch st.st_mode & S_IFMT {
     case S_IFREG, S_IFLNK: return try FileDigest.ofFile(path)
     case S_IFDIR:
-      throw GageError.invalidInput("\(path) is a directory; gage audit takes files (e.g. \(path)/*)")
+      throw GageError.invalidInput(
+        "\(path) is a directory; gage audit takes files (e.g. \(path)/*)")
     default: throw GageError.invalidInput("\(path) is not a regular file or a symlink")
     }
   }

@@ -39,16 +39,25 @@ struct DigestIndexTests {
     let tmp = try TempDir()
     defer { tmp.remove() }
     let dir = try tmp.makeDir("runs")
-    let a = try Self.run([("g", "model a", "out/model.bin"), ("s", "src", "train.py")]).write(in: dir)
-    let b = try Self.run([("g", "model b", "model.bin"), ("s", "src", "train.py"), ("g", "model b", "copy.bin")])
-      .write(in: dir)
+    let a = try Self.run([("g", "model a", "out/model.bin"), ("s", "src", "train.py")]).write(
+      in: dir)
+    let b = try Self.run([
+      ("g", "model b", "model.bin"), ("s", "src", "train.py"), ("g", "model b", "copy.bin"),
+    ])
+    .write(in: dir)
     let first = Self.settled(dir)
     #expect(first.runsRead == 2)
     #expect(first.runCount == 2 && first.recordCount == 4)
     let found = first.runs(holding: Self.sha("model a"))
     #expect(found.map(\.run) == [a])
-    #expect(found.first?.entries == [ManifestEntry(type: .generated, digest: Self.sha("model a"), path: "out/model.bin")])
-    #expect(first.runs(holding: Self.sha("model b")).first?.entries.map(\.path) == ["model.bin", "copy.bin"])
+    #expect(
+      found.first?.entries == [
+        ManifestEntry(type: .generated, digest: Self.sha("model a"), path: "out/model.bin")
+      ])
+    #expect(
+      first.runs(holding: Self.sha("model b")).first?.entries.map(\.path) == [
+        "model.bin", "copy.bin",
+      ])
     #expect(Self.ids(first, "src") == [a.id, b.id])
     #expect(Self.ids(first, "in no run").isEmpty)
     #expect(FileIO.exists(FileIO.join(dir, ".index/digests")))
@@ -58,7 +67,8 @@ struct DigestIndexTests {
     #expect(Self.ids(again, "src") == [a.id, b.id])
     let stamp = FileStamp.of(FileIO.join(dir, ".index/digests"), now: Self.later)
     #expect(Self.settled(dir).runsRead == 0)
-    #expect(FileStamp.of(FileIO.join(dir, ".index/digests"), now: Self.later) == stamp, "not rewritten")
+    #expect(
+      FileStamp.of(FileIO.join(dir, ".index/digests"), now: Self.later) == stamp, "not rewritten")
   }
 
   @Test("A stale entry is read again: run added, run finished, run removed, meta renamed or zipped")
@@ -73,7 +83,8 @@ struct DigestIndexTests {
     // The running run finishes: its manifest gains the generated files, then proc/exit.
     usleep(20_000)
     try FileIO.write(
-      "g \(Self.sha("made")) made.bin\ns \(Self.sha("src")) train.py\n", to: running.metaPath(MetaFile.manifest))
+      "g \(Self.sha("made")) made.bin\ns \(Self.sha("src")) train.py\n",
+      to: running.metaPath(MetaFile.manifest))
     try FileIO.write("0", to: running.metaPath(MetaFile.exit))
     var index = Self.settled(dir)
     #expect(index.runsRead == 1)
@@ -88,11 +99,14 @@ struct DigestIndexTests {
     #expect(index.runsRead == 2)
     #expect(Self.ids(index, "renamed") == [renamed.id])
     #expect(index.runs(holding: Self.sha("zipped")).first?.entries.first?.type == .dependency)
-    #expect(index.runs(holding: Self.sha("zipped")).first?.run.metaDir.hasSuffix(".meta.zip") == true)
+    #expect(
+      index.runs(holding: Self.sha("zipped")).first?.run.metaDir.hasSuffix(".meta.zip") == true)
 
     // Renamed back (restored) and removed for good.
-    try RunRemoval.restore(try #require(RunCatalog(runsDir: dir, now: Self.later).record(id: renamed.id)))
-    try RunRemoval.purge(try #require(RunCatalog(runsDir: dir, now: Self.later).record(id: kept.id)))
+    try RunRemoval.restore(
+      try #require(RunCatalog(runsDir: dir, now: Self.later).record(id: renamed.id)))
+    try RunRemoval.purge(
+      try #require(RunCatalog(runsDir: dir, now: Self.later).record(id: kept.id)))
     index = Self.settled(dir)
     #expect(index.runs(holding: Self.sha("renamed")).first?.run.metaDir.hasSuffix(".meta") == true)
     #expect(Self.ids(index, "kept").isEmpty)
@@ -120,7 +134,9 @@ struct DigestIndexTests {
     defer { tmp.remove() }
     let dir = try tmp.makeDir("runs")
     let runs = try (0..<5).map { i in
-      try Self.run([("g", "out \(i)", "o.bin"), ("s", "src", "s.py")], started: Self.base + Int64(i)).write(in: dir)
+      try Self.run(
+        [("g", "out \(i)", "o.bin"), ("s", "src", "s.py")], started: Self.base + Int64(i)
+      ).write(in: dir)
     }
     _ = Self.settled(dir)
     let path = FileIO.join(dir, ".index/digests")
@@ -130,7 +146,10 @@ struct DigestIndexTests {
     flipped[DigestIndexFormat.headerSize + 3] ^= 0x01
     var otherVersion = good
     otherVersion[DigestIndexFormat.magic.count - 2] = UInt8(ascii: "9")
-    for bytes in [Array(good.dropLast(12)), Array(good.dropLast()), flipped, otherVersion, Array("garbage".utf8), []] {
+    for bytes in [
+      Array(good.dropLast(12)), Array(good.dropLast()), flipped, otherVersion,
+      Array("garbage".utf8), [],
+    ] {
       try FileIO.write(bytes, to: path)
       let index = Self.settled(dir)
       #expect(index.runsRead == 5, "rebuilt from the manifests")
@@ -140,7 +159,8 @@ struct DigestIndexTests {
     }
   }
 
-  @Test("An index naming the wrong run is not believed: the manifest decides, the run is read again")
+  @Test(
+    "An index naming the wrong run is not believed: the manifest decides, the run is read again")
   func wrongIndex() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }
@@ -151,7 +171,8 @@ struct DigestIndexTests {
     let key = try #require(RunKey(run.id))
     let prefix = try #require(DigestIndexFormat.prefix(hex: Self.sha("forged")))
     let real = try #require(DigestIndexFormat.prefix(hex: Self.sha("real")))
-    let stored = try #require(DigestIndexFormat.Stored(try FileIO.readBytes(FileIO.join(dir, ".index/digests"))))
+    let stored = try #require(
+      DigestIndexFormat.Stored(try FileIO.readBytes(FileIO.join(dir, ".index/digests"))))
     let forged = DigestIndexFormat.encode(
       dirStamp: stored.dirStamp,
       runs: [.init(key: key, stamp: stored.runs[0].stamp, count: 2, form: .dir, settled: true)],
@@ -181,7 +202,8 @@ struct DigestIndexTests {
     let prefixes = DigestIndexFormat.prefixes(manifest: manifest)
     #expect(prefixes.count == 2, "distinct, valid lines only")
     #expect(prefixes == prefixes.sorted())
-    #expect(DigestIndexFormat.prefix(hex: "00000000000000ff" + String(repeating: "0", count: 48)) == 0xFF)
+    #expect(
+      DigestIndexFormat.prefix(hex: "00000000000000ff" + String(repeating: "0", count: 48)) == 0xFF)
     #expect(DigestIndexFormat.prefix(hex: "XYZ") == nil)
 
     var generator = SystemRandomNumberGenerator()
@@ -194,7 +216,9 @@ struct DigestIndexTests {
     #expect(DigestIndexFormat.sorted(many) == many.sorted(), "the linear sort sorts")
 
     let keys = (1...3).map { RunKey(high: UInt64($0), low: 0) }
-    let runs = keys.map { DigestIndexFormat.RunEntry(key: $0, stamp: 7, count: 0, form: .dir, settled: true) }
+    let runs = keys.map {
+      DigestIndexFormat.RunEntry(key: $0, stamp: 7, count: 0, form: .dir, settled: true)
+    }
     var records: [DigestIndexFormat.Record] = []
     for p in [UInt64(5), 9, 9, 9, 12, UInt64.max] {
       records.append(.init(prefix: p, run: UInt32(records.count % 3)))
@@ -210,9 +234,12 @@ struct DigestIndexTests {
     #expect(stored.runs(prefix: UInt64.max) == [2])
     #expect(stored.runs(prefix: 10).isEmpty && stored.runs(prefix: 0).isEmpty)
     // Counts that disagree with the records, or records out of order, are not an index.
-    #expect(DigestIndexFormat.Stored(DigestIndexFormat.encode(dirStamp: 42, runs: runs, records: records)) == nil)
     #expect(
-      DigestIndexFormat.Stored(DigestIndexFormat.encode(dirStamp: 42, runs: counted, records: records.reversed()))
+      DigestIndexFormat.Stored(DigestIndexFormat.encode(dirStamp: 42, runs: runs, records: records))
+        == nil)
+    #expect(
+      DigestIndexFormat.Stored(
+        DigestIndexFormat.encode(dirStamp: 42, runs: counted, records: records.reversed()))
         == nil)
   }
 }
