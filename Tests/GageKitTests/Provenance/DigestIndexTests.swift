@@ -114,6 +114,34 @@ struct DigestIndexTests {
     #expect(index.candidates(Self.sha("kept")).isEmpty, "the purged run's records are gone")
   }
 
+  @Test("A run seen before proc/exit is marked finished when it appears; finished runs are trusted")
+  func finishing() throws {
+    let tmp = try TempDir()
+    defer { tmp.remove() }
+    let dir = try tmp.makeDir("runs")
+    // Finalize wrote the manifest; proc/exit is not there yet.
+    let run = try Self.run([("g", "final", "out.bin")], exit: nil).write(in: dir)
+    _ = Self.settled(dir)
+    let path = FileIO.join(dir, ".index/digests")
+    #expect(DigestIndexFormat.Stored(try FileIO.readBytes(path))?.runs.first?.settled == false)
+    try FileIO.write("0", to: run.metaPath(MetaFile.exit))
+    let index = Self.settled(dir)
+    #expect(index.runsRead == 0, "the manifest did not change: it is not read again")
+    #expect(DigestIndexFormat.Stored(try FileIO.readBytes(path))?.runs.first?.settled == true)
+    _ = Self.settled(dir)
+
+    // The runs dir has not changed since: a finished run's sealed manifest is not even
+    // stamped (as in the listing index, `gage verify` is what finds tampering) ...
+    try FileIO.write(
+      "g \(Self.sha("tampered")) out.bin\n", to: run.metaPath(MetaFile.manifest))
+    #expect(Self.ids(DigestIndex(runsDir: dir, now: Self.later), "tampered").isEmpty)
+    // ... but what the index answers is confirmed: the old content is no longer claimed.
+    #expect(Self.ids(DigestIndex(runsDir: dir, now: Self.later), "final").isEmpty)
+    // Without the index the manifests answer.
+    try FileIO.removeFile(path)
+    #expect(Self.ids(DigestIndex(runsDir: dir, now: Self.later), "tampered") == [run.id])
+  }
+
   @Test("Changes within the racy window are caught")
   func racy() throws {
     let tmp = try TempDir()
