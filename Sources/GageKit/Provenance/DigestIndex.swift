@@ -428,6 +428,7 @@ public final class DigestIndex {
     let dir = RunIndex(runsDir: runsDir).dir
     do {
       try FileIO.makeDirectories(dir)
+      StaleTemporaryFiles.remove(in: dir)
       let temp = FileIO.join(dir, ".digests.\(getpid()).\(RunClock.nowMicros()).tmp")
       try FileIO.write(bytes, to: temp)
       if rename(temp, Self.path(runsDir)) != 0 { try? FileIO.removeFile(temp) }
