@@ -61,7 +61,7 @@ struct HardeningTests {
   }
 
   @Test("a TOML table name starting with a character the TOML parser asserts on is a clear error, not an abort", arguments: [
-    "[\u{FFFD}train]\nexec = \"x\"\n", "[\u{12}train]\n", "[é]\n", "[[ é]]\n",
+    "[\u{FFFD}train]\nexec = \"x\"\n", "[\u{12}train]\n", "[é]\n", "[[ é]]\n", "\u{FEFF}[%x]\n",
   ])
   func tomlHeaderAbort(_ text: String) throws {
     let p = try TestProject(files: ["gage.toml": text])

@@ -12,6 +12,8 @@ enum TOMLPreflight {
     var lineStart = 0
     var depth = 0
     var atLineStart = true
+    // A byte order mark is skipped by the parser too.
+    if s.first == "\u{FEFF}" { i = 1 }
 
     func skipString(_ quote: Unicode.Scalar) {
       let triple = i + 2 < s.count && s[i + 1] == quote && s[i + 2] == quote
