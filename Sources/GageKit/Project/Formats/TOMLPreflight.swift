@@ -1,16 +1,17 @@
-/// Checks what the TOML parser underneath TOMLKit (toml++) asserts on instead of reporting:
-/// a table header (`[name]`, `[[name]]`) whose name starts with a character that is neither
-/// a bare-key character nor a quote aborts the process there. Such a header is reported
-/// here, with its line and column, before the parser sees it.
+/// Checks what the TOML parser underneath TOMLKit (toml++) asserts on instead of reporting,
+/// which would abort the process: a table header (`[name]`, `[[name]]`) whose name starts
+/// with a character that is neither a bare-key character nor a quote, and a `}` closing an
+/// array. Both are reported here, with their line and column, before the parser sees them.
 enum TOMLPreflight {
   /// Throws a Gage file error for the first table header that does not start its name with
-  /// a letter, digit, `_`, `-` or a quote. Strings, comments and values are skipped.
+  /// a letter, digit, `_`, `-` or a quote, or the first `}` inside an array. Strings and
+  /// comments are skipped.
   static func check(_ text: String, path: String) throws {
     let s = Array(text.unicodeScalars)
     var i = 0
     var line = 1
     var lineStart = 0
-    var depth = 0
+    var open: [Unicode.Scalar] = []
     var atLineStart = true
     // A byte order mark is skipped by the parser too.
     if s.first == "\u{FEFF}" { i = 1 }
@@ -55,7 +56,7 @@ enum TOMLPreflight {
         i += 1
         continue
       }
-      if atLineStart && depth == 0 && c == "[" {
+      if atLineStart && open.isEmpty && c == "[" {
         atLineStart = false
         var j = i + 1
         if j < s.count && s[j] == "[" { j += 1 }
@@ -79,8 +80,14 @@ enum TOMLPreflight {
       case "\"", "'":
         skipString(c)
         continue
-      case "[", "{": depth += 1
-      case "]", "}": depth = max(0, depth - 1)
+      case "[", "{": open.append(c)
+      case "]", "}":
+        if c == "}" && open.last == "[" {
+          throw GageError.gageFile(
+            location: GageFileDocument.location(path, SourcePosition(line: line, column: i - lineStart + 1)),
+            message: "invalid TOML: } where an array value or ] was expected")
+        }
+        _ = open.popLast()
       default: break
       }
       i += 1
