@@ -71,4 +71,17 @@ struct HardeningTests {
     #expect(result.stderr.contains("invalid TOML: a table name must start with a letter, a digit, _, - or a quote")
       || result.stderr.contains("invalid TOML: } where an array value or ] was expected"), "\(result)")
   }
+
+  @Test("a YAML base-60 integer too big for an Int is read as text, not an overflow trap (found by libFuzzer)")
+  func yamlSexagesimalOverflow() throws {
+    let p = try TestProject(files: ["gage.yaml": "train:\n  exec: echo hi\n  description: 1:0:0:0:0:0:0:0:0:0:0:0:0:0\n"])
+    defer { p.remove() }
+    let result = try p.gage(["check"])
+    #expect(result.exitCode == 0, "\(result)")
+    let small = try TestProject(files: ["gage.yaml": "1:30\n"])
+    defer { small.remove() }
+    let read = try small.gage(["check"])
+    #expect(read.exitCode == 1)
+    #expect(read.stderr.contains("found the integer 90"), "\(read)")
+  }
 }

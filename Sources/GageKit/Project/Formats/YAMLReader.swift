@@ -63,11 +63,34 @@ enum YAMLReader {
     case .null: return .null
     case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
     case .int:
+      // YAML 1.1 base-60 integers (`1:30`) overflow-trap inside Yams: read them here.
+      if scalar.string.contains(":") {
+        return sexagesimal(scalar.string).map(JSONValue.int) ?? .string(scalar.string)
+      }
       return node.int.map(JSONValue.int) ?? node.float.map(JSONValue.double)
         ?? .string(scalar.string)
     case .float: return node.float.map(JSONValue.double) ?? .string(scalar.string)
     default: return .string(scalar.string)
     }
+  }
+
+  /// A base-60 integer (`-1:30` is -90); nil when it is not one or does not fit in an `Int`.
+  static func sexagesimal(_ text: String) -> Int? {
+    var digits = Substring(text.replacingOccurrences(of: "_", with: ""))
+    var sign = 1
+    if let first = digits.first, first == "-" || first == "+" {
+      sign = first == "-" ? -1 : 1
+      digits = digits.dropFirst()
+    }
+    var value = 0
+    for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+      guard let n = Int(part), n >= 0 else { return nil }
+      let (shifted, o1) = value.multipliedReportingOverflow(by: 60)
+      let (sum, o2) = shifted.addingReportingOverflow(n)
+      guard !o1, !o2 else { return nil }
+      value = sum
+    }
+    return sign * value
   }
 
   /// The position and a one-line description of a Yams error.
