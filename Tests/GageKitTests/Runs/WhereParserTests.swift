@@ -155,4 +155,16 @@ struct WhereParserTests {
       #expect(WhereTime.interval(bad) == nil, "\(bad)")
     }
   }
+
+  @Test("deep nesting and very long expressions are syntax errors, not a stack overflow (found by libFuzzer)")
+  func limits() throws {
+    let deep = String(repeating: "(", count: 5000) + "op = x" + String(repeating: ")", count: 5000)
+    #expect(throws: WhereSyntaxError.self) { try WhereParser.parse(deep) }
+    let nots = String(repeating: "not ", count: 100) + "op = x"
+    #expect(throws: WhereSyntaxError.self) { try WhereParser.parse(nots) }
+    let ok = String(repeating: "(", count: 50) + "op = x" + String(repeating: ")", count: 50)
+    _ = try WhereParser.parse(ok)
+    let long = Array(repeating: "op = x", count: 2000).joined(separator: " and ")
+    #expect(throws: WhereSyntaxError.self) { try WhereParser.parse(long) }
+  }
 }

@@ -19,10 +19,19 @@ public struct WhereParser {
     return try parser.parseAll()
   }
 
+  /// Nesting (parentheses and `not`) and length limits: expressions are written by people,
+  /// and recursion deeper than this could exhaust the stack.
+  static let maxDepth = 64
+  static let maxTokens = 4096
+
   private init(_ expression: String) throws {
     self.expression = expression
     var lexer = WhereLexer(expression)
     tokens = try lexer.tokens()
+    if tokens.count > Self.maxTokens {
+      throw WhereSyntaxError(
+        "the expression is too long (more than \(Self.maxTokens) words and symbols)", column: 1, expression: expression)
+    }
   }
 
   private var current: WhereToken { tokens[min(pos, tokens.count - 1)] }
@@ -64,9 +73,12 @@ public struct WhereParser {
 
   private mutating func parseUnary(depth: Int) throws -> WhereExpression {
     let token = current
+    guard depth < Self.maxDepth else {
+      throw error("the expression nests too deeply (more than \(Self.maxDepth) levels of '(' and 'not')", at: token)
+    }
     if token.isKeyword("not") {
       pos += 1
-      return .not(try parseUnary(depth: depth))
+      return .not(try parseUnary(depth: depth + 1))
     }
     if token.kind == .open {
       pos += 1
