@@ -25,7 +25,7 @@ struct Gage: ParsableCommand {
     subcommands: [
       RunOp.self, Runs.self, Show.self, Select.self, Cat.self, Label.self, Comment.self, Delete.self, Restore.self,
       Verify.self, Replay.self,
-      Purge.self, Stop.self, Archive.self, Operations.self, Check.self, Attest.self, Diff.self, Audit.self,
+      Purge.self, Stop.self, Archive.self, Push.self, Pull.self, Operations.self, Check.self, Attest.self, Diff.self, Audit.self,
     ]
   )
 }

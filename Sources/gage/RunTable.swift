@@ -7,7 +7,7 @@ enum RunTable {
   static func lines(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:])
     -> [String]
   {
-    var cells: [[String]] = [["#", "name", "operation", "started", "status", "label"]]
+    var cells: [[String]] = []
     for (index, r) in rows {
       var status = r.status.rawValue
       if let host = r.host { status += " on \(host)" }
@@ -23,6 +23,12 @@ enum RunTable {
         status, label,
       ])
     }
+    return lines(cells: cells)
+  }
+
+  /// The lines of a table of rows `#`, name, operation, started, status, label.
+  static func lines(cells rows: [[String]]) -> [String] {
+    let cells = [["#", "name", "operation", "started", "status", "label"]] + rows
     var widths = [Int](repeating: 0, count: 6)
     for row in cells {
       for (n, cell) in row.enumerated() where n < 5 { widths[n] = max(widths[n], cell.count) }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import GageKit
 
@@ -15,6 +16,7 @@ struct Runs: ParsableCommand {
         gage runs -w "metric.loss < 0.2" --json
         gage runs --deleted
         gage runs --archive best
+        gage runs --remote origin
       """,
     aliases: ["list", "ls"]
   )
@@ -33,6 +35,12 @@ struct Runs: ParsableCommand {
   @Flag(help: "Print JSON: an array of run objects (docs/json.md).")
   var json = false
 
+  @Option(
+    help: ArgumentHelp(
+      "List the runs of a git remote instead (a remote of the project's repository, or a URL; docs/remotes.md).",
+      valueName: "REMOTE"))
+  var remote: String?
+
   @OptionGroup var runs: RunsOptions
 
   func validate() throws {
@@ -43,6 +51,10 @@ struct Runs: ParsableCommand {
   }
 
   func run() throws {
+    if let remote {
+      try listRemote(remote)
+      return
+    }
     let catalog = try runs.catalog()
     defer { catalog.save() }
     var query = try selection.query(scope: scope.scope)
@@ -77,6 +89,35 @@ struct Runs: ParsableCommand {
       Console.note(
         Console.dim(
           "Showing \(shown) of \(positions.count) \(listing.noun) (-m for more, -a for all)"))
+    }
+  }
+
+  /// `--remote`: the remote's runs, from their summaries (newest first).
+  private func listRemote(_ remote: String) throws {
+    if selection.all == false, selection.where != nil || !selection.runs.isEmpty || scope.deleted || scope.archive != nil {
+      throw ValidationError("--remote lists every run of the remote: it takes no runs, --where, --deleted or --archive")
+    }
+    let location = try RemoteLocation.resolve(remote, from: FileManager.default.currentDirectoryPath)
+    let listed = try RemoteRunListing(runsDir: try runs.resolve(), location: location).list()
+    let shown = selection.all || json && limit == nil ? listed.count : min(listed.count, (limit ?? 20) + 20 * more)
+    if json {
+      Console.print(JSONValue.array(listed.prefix(shown).map { $0.json }).prettyPrinted())
+      return
+    }
+    if listed.isEmpty {
+      if Console.stdoutIsTerminal { Console.note("No runs on \(location.display).") }
+      return
+    }
+    let cells = listed.prefix(shown).enumerated().map { n, run -> [String] in
+      let started = run.field("started").map { String($0.prefix(19)).replacingOccurrences(of: "T", with: " ") } ?? ""
+      return [
+        String(n + 1), run.name, Console.printable(run.field("operation") ?? "?"), started, run.field("status") ?? "unknown",
+        Console.printable(run.label ?? ""),
+      ]
+    }
+    for line in RunTable.lines(cells: cells) { Console.print(line) }
+    if shown < listed.count && Console.stdoutIsTerminal {
+      Console.note(Console.dim("Showing \(shown) of \(listed.count) runs on \(location.display) (-m for more, -a for all)"))
     }
   }
 }

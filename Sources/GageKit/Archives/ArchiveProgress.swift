@@ -9,6 +9,7 @@ import Foundation
 /// Counting is thread-safe.
 public final class ArchiveProgress: @unchecked Sendable {
   private let label: String
+  private let noun: String
   private let enabled: Bool
   private var totalBytes: Int64 = 0
   private var totalFiles = 0
@@ -19,10 +20,11 @@ public final class ArchiveProgress: @unchecked Sendable {
   private var drawn = false
   private let lock = NSLock()
 
-  /// A bar labelled `label` (`export`, `import`, `verify`); `enabled` defaults to whether
-  /// stderr is a terminal.
-  public init(label: String, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+  /// A bar labelled `label` (`export`, `import`, `verify`) counting `noun` (files,
+  /// objects); `enabled` defaults to whether stderr is a terminal.
+  public init(label: String, noun: String = "files", enabled: Bool = isatty(STDERR_FILENO) == 1) {
     self.label = label
+    self.noun = noun
     self.enabled = enabled
   }
 
@@ -46,6 +48,16 @@ public final class ArchiveProgress: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     bytes = count
+    draw()
+  }
+
+  /// Sets everything counted so far (a transfer reports its totals as it learns them).
+  public func set(bytes count: Int64, files done: Int, totalFiles total: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    bytes = count
+    files = done
+    totalFiles = total
     draw()
   }
 
@@ -83,7 +95,7 @@ public final class ArchiveProgress: @unchecked Sendable {
     } else {
       line += Self.size(bytes)
     }
-    line += totalFiles > 0 ? "  \(files)/\(totalFiles) files" : "  \(files) files"
+    line += totalFiles > 0 ? "  \(files)/\(totalFiles) \(noun)" : "  \(files) \(noun)"
     line += "  \(Self.size(Int64(rate)))/s"
     if totalBytes > 0, rate > 0 {
       let left = Int(Double(totalBytes - bytes) / rate)

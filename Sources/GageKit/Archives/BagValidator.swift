@@ -129,41 +129,16 @@ struct BagValidator {
   /// The run's `manifest` lists exactly its run files with their digests; its `seal`
   /// (when present) exactly its meta files.
   private func checkRun(_ id: String) throws {
-    let runPrefix = "data/\(id)/"
+    func files(_ prefix: String) -> [String: String] {
+      var out: [String: String] = [:]
+      for (path, file) in scan.files where path.hasPrefix(prefix) { out[String(path.dropFirst(prefix.count))] = file.digest }
+      return out
+    }
     let metaPrefix = "data/\(id).meta/"
-    let manifestPath = metaPrefix + MetaFile.manifest
-    guard let manifestBytes = try scan.content(manifestPath) else {
-      throw BagProblem(entry: manifestPath, reason: "missing: run \(id) has no manifest")
-    }
-    let manifest: [String: String]
-    do {
-      manifest = try Manifest.parse(String(decoding: manifestBytes, as: UTF8.self), source: manifestPath).digestsByPath
-    } catch let error as GageError {
-      throw BagProblem(entry: manifestPath, reason: error.message)
-    }
-    let runFiles = scan.files.filter { $0.key.hasPrefix(runPrefix) }
-    for (path, file) in runFiles {
-      let rel = String(path.dropFirst(runPrefix.count))
-      guard let digest = manifest[rel] else {
-        throw BagProblem(entry: path, reason: "run \(id)'s own manifest does not list this file")
-      }
-      guard digest == file.digest else {
-        throw BagProblem(entry: path, reason: "run \(id)'s own manifest disagrees with this file's digest")
-      }
-    }
-    for rel in manifest.keys where runFiles[runPrefix + rel] == nil {
-      throw BagProblem(entry: runPrefix + rel, reason: "run \(id)'s own manifest lists this file, which is missing")
-    }
-    guard let sealBytes = try scan.content(metaPrefix + MetaFile.seal) else { return }
-    let seal = try Bag.parseManifest(String(decoding: sealBytes, as: UTF8.self), name: metaPrefix + MetaFile.seal)
-    let metaFiles = scan.files.filter { $0.key.hasPrefix(metaPrefix) && $0.key != metaPrefix + MetaFile.seal }
-    for (path, file) in metaFiles {
-      let rel = String(path.dropFirst(metaPrefix.count))
-      guard let digest = seal[rel] else { throw BagProblem(entry: path, reason: "run \(id)'s seal does not cover this meta file") }
-      guard digest == file.digest else { throw BagProblem(entry: path, reason: "run \(id)'s seal disagrees with this meta file's digest") }
-    }
-    for rel in seal.keys where metaFiles[metaPrefix + rel] == nil {
-      throw BagProblem(entry: metaPrefix + rel, reason: "run \(id)'s seal lists this meta file, which is missing")
-    }
+    var metaFiles = files(metaPrefix)
+    metaFiles[MetaFile.seal] = nil
+    try RunContentCheck(id: id, prefix: "data/").check(
+      runFiles: files("data/\(id)/"), manifest: try scan.content(metaPrefix + MetaFile.manifest),
+      metaFiles: metaFiles, seal: try scan.content(metaPrefix + MetaFile.seal))
   }
 }

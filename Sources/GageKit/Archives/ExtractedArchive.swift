@@ -21,12 +21,7 @@ public struct ExtractedArchive: Sendable {
   public init(path: String, parent: String, progress: ArchiveProgress? = nil, refusal: String = "") throws {
     let reader = try BagTarReader(path: path)
     try FileIO.makeDirectories(parent)
-    var template = Array(FileIO.join(parent, ".import-XXXXXX").utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buf -> String? in
-      guard let base = buf.baseAddress, mkdtemp(base) != nil else { return nil }
-      return String(cString: base)
-    }
-    guard let temp = made else { throw GageError.io(path: parent, operation: "make a temporary directory in", errno: errno) }
+    let temp = try FileIO.makeTemporaryDirectory(in: parent, prefix: ".import-")
     var kept = false
     defer { if !kept { try? FileIO.removeTree(temp) } }
     let scan: BagScan

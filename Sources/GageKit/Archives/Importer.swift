@@ -56,7 +56,7 @@ public struct Importer {
   }
 
   /// Moves one validated run into the runs dir, or merges its annotations.
-  private func place(id: String, from data: String) throws -> Outcome {
+  func place(id: String, from data: String) throws -> Outcome {
     let target = Run(id: id, runDir: FileIO.join(runsDir, id))
     let source = Run(id: id, runDir: FileIO.join(data, id))
     if FileIO.exists(target.metaDir) {
@@ -91,7 +91,7 @@ public struct Importer {
   }
 
   /// Copies `.user` entries not present in `target`; returns how many.
-  private func mergeAnnotations(from source: String, into target: String) throws -> Int {
+  func mergeAnnotations(from source: String, into target: String) throws -> Int {
     guard FileIO.isDirectoryNoFollow(source) else { return 0 }
     try FileIO.makeDirectories(target)
     var added = 0

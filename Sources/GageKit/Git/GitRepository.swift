@@ -153,6 +153,24 @@ public final class GitRepository {
     return RemoteURL.stripCredentials(String(cString: url))
   }
 
+  /// The fetch and push URLs of the remote `name` as configured (credentials kept: they
+  /// are used to connect, never recorded), nil when there is no such remote.
+  public func remote(named name: String) -> (url: String, pushURL: String?)? {
+    var remote: OpaquePointer?
+    guard git_remote_lookup(&remote, handle, name) == 0, let remote else { return nil }
+    defer { git_remote_free(remote) }
+    guard let url = git_remote_url(remote) else { return nil }
+    return (String(cString: url), git_remote_pushurl(remote).map { String(cString: $0) })
+  }
+
+  /// The names of the configured remotes.
+  public func remoteNames() -> [String] {
+    var list = git_strarray()
+    guard git_remote_list(&list, handle) == 0 else { return [] }
+    defer { git_strarray_dispose(&list) }
+    return (0..<list.count).compactMap { list.strings[$0].map { String(cString: $0) } }
+  }
+
   // MARK: Index and status
 
   /// Every stage-0 entry of the index whose path is under `prefix` ("" for all).

@@ -14,6 +14,15 @@ public struct AttributeLogEntry: Sendable, Equatable {
   public var set: [String: JSONValue]
   /// Attributes deleted.
   public var delete: [String]
+
+  /// The entry an entry file `name` holds, nil when it is not a JSON object.
+  public init?(name: String, json value: JSONValue) {
+    guard value.objectValue != nil else { return nil }
+    self.name = name
+    author = value["author"]?.stringValue ?? "__unknown__"
+    set = value["set"]?.objectValue ?? [:]
+    delete = (value["delete"]?.arrayValue ?? []).compactMap(\.stringValue)
+  }
 }
 
 /// The append-only attribute log of a run (`<id>.user/`): one JSON file per change,
@@ -58,14 +67,9 @@ public struct AttributeLog {
     var result: [AttributeLogEntry] = []
     for item in listing {
       guard let name = item.name, name.hasSuffix(".json"), !name.hasPrefix("."),
-        let value = try? JSONValue.read(path: FileIO.join(dir, name)), value.objectValue != nil
+        let value = try? JSONValue.read(path: FileIO.join(dir, name)), let entry = AttributeLogEntry(name: name, json: value)
       else { continue }
-      result.append(
-        AttributeLogEntry(
-          name: name,
-          author: value["author"]?.stringValue ?? "__unknown__",
-          set: value["set"]?.objectValue ?? [:],
-          delete: (value["delete"]?.arrayValue ?? []).compactMap(\.stringValue)))
+      result.append(entry)
     }
     return result
   }

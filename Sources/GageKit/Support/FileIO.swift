@@ -37,6 +37,17 @@ public enum FileIO {
     }
   }
 
+  /// Makes a new directory `<parent>/<prefix>XXXXXX` (mode 0700); returns its path.
+  public static func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
+    var template = Array(join(parent, prefix + "XXXXXX").utf8CString)
+    let made = template.withUnsafeMutableBufferPointer { buf -> String? in
+      guard let base = buf.baseAddress, mkdtemp(base) != nil else { return nil }
+      return String(cString: base)
+    }
+    guard let made else { throw GageError.io(path: parent, operation: "make a temporary directory in", errno: errno) }
+    return made
+  }
+
   /// Writes UTF-8 text to `path`.
   public static func write(_ text: String, to path: String, mode: mode_t = writableMode) throws {
     try write(Array(text.utf8), to: path, mode: mode)

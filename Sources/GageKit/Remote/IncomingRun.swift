@@ -1,0 +1,196 @@
+import Clibgit2
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A run fetched from a remote, written out of its commits into a temporary directory and
+/// checked like an archive's run (names, modes, links, then every digest against its
+/// `manifest` and `seal`) before anything of it reaches the runs dir. Nothing fetched is
+/// ever executed.
+struct IncomingRun {
+  let repository: RunRepository
+  /// The run id the ref names.
+  let id: String
+  /// The directory receiving `<id>`, `<id>.meta` and `<id>.user`.
+  let destination: String
+
+  /// Deepest directory nesting accepted, and most files per run.
+  static let maxDepth = 256
+  static let maxFiles = 1_000_000
+  /// Largest annotation entry.
+  static let maxEntryBytes = 1 << 20
+
+  /// Writes and checks the sealed commit; throws a `BagProblem` naming the entry.
+  func extractSealed(_ commit: git_oid) throws {
+    let tree = try repository.commitTree(commit)
+    let top = try repository.treeItems(tree)
+    guard top.contains(where: { $0.name == id + ".meta" }) else {
+      throw BagProblem(entry: id + ".meta", reason: "missing: the commit holds no meta dir for run \(id)")
+    }
+    var runFiles: [String: String] = [:]
+    var metaFiles: [String: String] = [:]
+    for item in top {
+      guard item.mode == RunRefs.treeMode, item.name == id || item.name == id + ".meta" else {
+        throw BagProblem(entry: item.name, reason: "not part of a run: the commit of run \(id) holds only \(id)/ and \(id).meta/")
+      }
+      var budget = Self.maxFiles
+      let dir = FileIO.join(destination, item.name)
+      try FileIO.makeDirectories(dir)
+      if item.name == id {
+        try write(tree: item.oid, to: dir, rel: "", shown: item.name, depth: 0, budget: &budget, digests: &runFiles)
+      } else {
+        try write(tree: item.oid, to: dir, rel: "", shown: item.name, depth: 0, budget: &budget, digests: &metaFiles)
+      }
+    }
+    if !FileIO.exists(FileIO.join(destination, id)) { try FileIO.makeDirectories(FileIO.join(destination, id)) }
+    let metaDir = FileIO.join(destination, id + ".meta")
+    func content(_ name: String) throws -> [UInt8]? {
+      let path = FileIO.join(metaDir, name)
+      return FileIO.exists(path) && !FileIO.isSymlink(path) ? try FileIO.readBytes(path) : nil
+    }
+    metaFiles[MetaFile.seal] = nil
+    try RunContentCheck(id: id, prefix: "").check(
+      runFiles: runFiles, manifest: try content(MetaFile.manifest), metaFiles: metaFiles, seal: try content(MetaFile.seal))
+  }
+
+  /// Writes the annotation entries of the commit (`<id>.user/*.json`); returns their names.
+  @discardableResult
+  func extractAnnotations(_ commit: git_oid) throws -> [String] {
+    let entries = try AnnotationSync(repository: repository).entries(of: commit, id: id)
+    let dir = FileIO.join(destination, id + ".user")
+    try FileIO.makeDirectories(dir)
+    for (name, oid) in entries {
+      let bytes = try blob(oid, limit: Self.maxEntryBytes, entry: "\(id).user/\(name)")
+      guard (try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)))?.objectValue != nil else {
+        throw BagProblem(entry: "\(id).user/\(name)", reason: "not an annotation entry (a JSON object)")
+      }
+      try FileIO.write(bytes, to: FileIO.join(dir, name), mode: FileIO.readOnlyMode)
+    }
+    return entries.keys.sorted()
+  }
+
+  private func blob(_ oid: git_oid, limit: Int = .max, entry: String) throws -> [UInt8] {
+    do {
+      return try repository.blob(oid, limit: limit)
+    } catch let error as GageError {
+      throw BagProblem(entry: entry, reason: error.message)
+    }
+  }
+
+  private func write(
+    tree: git_oid, to dir: String, rel: String, shown: String, depth: Int, budget: inout Int,
+    digests: inout [String: String]
+  ) throws {
+    guard depth < Self.maxDepth else { throw BagProblem(entry: shown, reason: "nested more than \(Self.maxDepth) directories deep") }
+    let items: [GitTreeItem]
+    do {
+      items = try repository.treeItems(tree)
+    } catch let error as GageError {
+      throw BagProblem(entry: shown, reason: error.message)
+    }
+    for item in items {
+      let entry = shown + "/" + item.name
+      guard Self.isSafeName(item.name) else {
+        throw BagProblem(entry: entry, reason: "an unsafe name (empty, \".\", \"..\", or holding \"/\" or NUL)")
+      }
+      let path = FileIO.join(dir, item.name)
+      let relative = rel.isEmpty ? item.name : rel + "/" + item.name
+      budget -= 1
+      guard budget >= 0 else { throw BagProblem(entry: entry, reason: "more than \(Self.maxFiles) entries in one run") }
+      switch item.mode {
+      case RunRefs.treeMode:
+        guard mkdir(path, 0o755) == 0 else { throw GageError.io(path: path, operation: "create", errno: errno) }
+        try write(tree: item.oid, to: path, rel: relative, shown: entry, depth: depth + 1, budget: &budget, digests: &digests)
+      case RunRefs.fileMode, RunRefs.executableMode:
+        let bytes = try blob(item.oid, entry: entry)
+        try FileIO.write(bytes, to: path, mode: item.mode == RunRefs.executableMode ? 0o555 : 0o444)
+        digests[relative] = FileDigest.hex(bytes)
+      case RunRefs.linkMode:
+        let bytes = try blob(item.oid, limit: 4096, entry: entry)
+        guard !bytes.isEmpty, !bytes.contains(0), let target = String(validating: bytes, as: UTF8.self) else {
+          throw BagProblem(entry: entry, reason: "not a valid link target")
+        }
+        if target.hasPrefix("/") {
+          throw BagProblem(entry: entry, reason: "a link to the absolute path \"\(target)\"; links must stay inside their run")
+        }
+        var level = depth
+        for part in target.split(separator: "/") {
+          if part == ".." { level -= 1 } else if part != "." { level += 1 }
+          if level < 0 { throw BagProblem(entry: entry, reason: "a link to \"\(target)\", which leaves its run") }
+        }
+        guard symlink(target, path) == 0 else { throw GageError.io(path: path, operation: "create link", errno: errno) }
+        digests[relative] = FileDigest.hex(bytes)
+      default:
+        throw BagProblem(
+          entry: entry, reason: "git mode \(String(item.mode, radix: 8)) is not a file, link or directory (submodules are not run files)")
+      }
+    }
+  }
+
+  /// A name that is one path component and not `.` or `..`.
+  static func isSafeName(_ name: String) -> Bool {
+    !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(UInt8(ascii: "/")) && !name.utf8.contains(0)
+  }
+}
+
+/// Annotations (`<id>.user/`) as git commits: a fast-forward chain per run whose tip holds
+/// the union of entries. Entries are immutable files named by time-ordered ids, so the
+/// union of two logs is the log of both sides' changes.
+struct AnnotationSync {
+  let repository: RunRepository
+
+  /// The entries (name → blob) of an annotations commit; refuses anything else in it.
+  func entries(of commit: git_oid, id: String) throws -> [String: git_oid] {
+    let tree = try repository.commitTree(commit)
+    var out: [String: git_oid] = [:]
+    for item in try repository.treeItems(tree) {
+      guard item.name == id + ".user", item.mode == RunRefs.treeMode else {
+        throw BagProblem(entry: item.name, reason: "not part of run \(id)'s annotations (\(id).user/)")
+      }
+      for entry in try repository.treeItems(item.oid) {
+        guard Self.isEntryName(entry.name), entry.mode == RunRefs.fileMode else {
+          throw BagProblem(entry: "\(id).user/\(entry.name)", reason: "not an annotation entry (<time-ordered id>.json)")
+        }
+        out[entry.name] = entry.oid
+      }
+    }
+    return out
+  }
+
+  /// The names a `.user` dir holds entries under.
+  static func isEntryName(_ name: String) -> Bool {
+    name.hasSuffix(".json") && !name.hasPrefix(".") && name.utf8.count <= 255 && IncomingRun.isSafeName(name)
+  }
+
+  /// The local entries of `run` (name → path).
+  static func localEntries(_ run: Run) -> [String: String] {
+    guard let listing = try? DirectoryListing.entries(run.userDir) else { return [:] }
+    var out: [String: String] = [:]
+    for entry in listing {
+      guard let name = entry.name, isEntryName(name) else { continue }
+      out[name] = FileIO.join(run.userDir, name)
+    }
+    return out
+  }
+
+  /// The commit to push for `run`'s annotations on top of the remote's tip `base` (its
+  /// objects fetched already): nil when the remote holds every local entry.
+  func commit(for run: Run, base: git_oid?) throws -> git_oid? {
+    let local = Self.localEntries(run)
+    var union = try base.map { try entries(of: $0, id: run.id) } ?? [:]
+    let before = union.count
+    for (name, path) in local.sorted(by: { $0.key < $1.key }) where union[name] == nil {
+      union[name] = try repository.writeBlob(try FileIO.readBytes(path))
+    }
+    guard union.count > before else { return nil }
+    let dir = try repository.writeTree(union.map { ($0.key, RunRefs.fileMode, $0.value) })
+    let tree = try repository.writeTree([(run.id + ".user", RunRefs.treeMode, dir)])
+    let now = Int64(Date().timeIntervalSince1970)
+    return try repository.writeCommit(
+      tree: tree, parents: base.map { [$0] } ?? [], authorTime: now, commitTime: now,
+      message: "annotations of run \(run.id) (\(union.count) entries)\n")
+  }
+}

@@ -1,0 +1,159 @@
+import Clibgit2
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The git form of runs (SPEC §10, `docs/remotes.md`):
+///
+/// - `refs/gage/runs/<id>`: the sealed part, one commit whose tree holds `<id>/` (the run
+///   files) and `<id>.meta/` (the meta files, the lock left out), exactly as a runs dir
+///   lays them out. Author and committer are fixed, their dates the run's start and stop
+///   times, so the same run always gives the same commit.
+/// - `refs/gage/meta/<id>`: a small commit holding `run.json`, what a listing shows, so
+///   that `gage runs --remote` fetches kilobytes, not runs.
+/// - `refs/gage/user/<id>`: the annotations (`<id>.user/`), a fast-forward chain whose tip
+///   holds the union of every side's entries.
+enum RunRefs {
+  static let runs = "refs/gage/runs/"
+  static let meta = "refs/gage/meta/"
+  static let user = "refs/gage/user/"
+  /// Where fetched refs wait until their runs are checked.
+  static let incoming = "refs/gage/incoming/"
+
+  /// The run id a ref names, when it is one of ours.
+  static func id(of ref: String, under prefix: String) -> String? {
+    guard ref.hasPrefix(prefix) else { return nil }
+    let id = String(ref.dropFirst(prefix.count))
+    return RunID.isValid(id) ? id : nil
+  }
+
+  /// Git modes.
+  static let treeMode: UInt32 = 0o040000
+  static let fileMode: UInt32 = 0o100644
+  static let executableMode: UInt32 = 0o100755
+  static let linkMode: UInt32 = 0o120000
+}
+
+/// Makes the commits of local runs, each file hashed while it is stored and checked
+/// against the run's `manifest` and `seal`: a run that no longer verifies gets no commit.
+struct RunCommitter {
+  let repository: RunRepository
+
+  /// The commit of `run`'s sealed part, found from an earlier push or pull (`made` false)
+  /// or made now. The caller flushes the repository before pointing a ref at a new commit.
+  func sealedCommit(_ run: Run) throws -> (oid: git_oid, made: Bool) {
+    if let oid = try repository.reference(RunRefs.runs + run.id) { return (oid, false) }
+    let label = "run \(run.name) (\(run.id.prefix(8)))"
+    guard let manifestText = FileIO.readTextIfPresent(run.metaPath(MetaFile.manifest)) else {
+      throw GageError.invalidData("\(label) has no manifest; it cannot be pushed")
+    }
+    let manifest = try Manifest.parse(manifestText, source: run.metaPath(MetaFile.manifest)).digestsByPath
+    var runDigests: [String: String] = [:]
+    let runTree = try storeDirectory(run.runDir, skip: [], digests: &runDigests)
+    var differences = Self.differences(found: runDigests, expected: manifest, prefix: "")
+    var metaDigests: [String: String] = [:]
+    let metaTree = try storeDirectory(run.metaDir, skip: [MetaFile.lock], digests: &metaDigests)
+    if let sealText = FileIO.readTextIfPresent(run.metaPath(MetaFile.seal)) {
+      let seal: [String: String]
+      do {
+        seal = try Bag.parseManifest(sealText, name: "seal")
+      } catch let problem as BagProblem {
+        throw GageError.invalidData("\(label): its seal is unreadable: \(problem.reason)")
+      }
+      metaDigests[MetaFile.seal] = nil
+      differences += Self.differences(found: metaDigests, expected: seal, prefix: "meta ")
+    }
+    if !differences.isEmpty {
+      let shown = differences.prefix(3).joined(separator: ", ") + (differences.count > 3 ? ", ..." : "")
+      throw GageError.conflict("\(label) no longer verifies (\(shown)); `gage verify` shows what changed")
+    }
+    let tree = try repository.writeTree([
+      (run.id, RunRefs.treeMode, runTree ?? (try repository.writeTree([]))),
+      (run.id + ".meta", RunRefs.treeMode, metaTree ?? (try repository.writeTree([]))),
+    ])
+    let started = (run.timestamp(MetaFile.started) ?? run.timestamp(MetaFile.staged) ?? 0) / 1_000_000
+    let stopped = (run.timestamp(MetaFile.stopped) ?? 0) / 1_000_000
+    let record = RunRecord.read(run: run)
+    let message = "run \(run.id) (\(run.name))\n\nop: \(record.operation)\nstatus: \(record.status.rawValue)\n"
+    let commit = try repository.writeCommit(
+      tree: tree, parents: [], authorTime: started, commitTime: max(stopped, started), message: message)
+    return (commit, true)
+  }
+
+  /// The commit of `run`'s listing summary (`run.json`), found or made (see `sealedCommit`).
+  func summaryCommit(_ run: Run) throws -> (oid: git_oid, made: Bool) {
+    if let oid = try repository.reference(RunRefs.meta + run.id) { return (oid, false) }
+    let record = RunRecord.read(run: run)
+    let json = Self.summary(record)
+    let blob = try repository.writeBlob(Array((json.compact() + "\n").utf8))
+    let tree = try repository.writeTree([("run.json", RunRefs.fileMode, blob)])
+    let stopped = (record.stopped ?? record.started ?? 0) / 1_000_000
+    let commit = try repository.writeCommit(
+      tree: tree, parents: [], authorTime: stopped, commitTime: stopped, message: "summary of run \(run.id)\n")
+    return (commit, true)
+  }
+
+  /// What `refs/gage/meta/<id>` records of a run: its listing object without local paths
+  /// and annotations.
+  static func summary(_ record: RunRecord) -> JSONValue {
+    guard case .object(var o) = record.json() else { return .null }
+    for key in ["run_dir", "meta_dir", "container", "archive", "label", "comments", "host"] { o[key] = nil }
+    if let git = try? JSONValue.read(path: record.run.metaPath(MetaFile.gitSource)) {
+      o["source_commit"] = git["commit"] ?? .null
+    }
+    return .object(o)
+  }
+
+  /// "modified x", "missing y", "unexpected z" (sorted).
+  static func differences(found: [String: String], expected: [String: String], prefix: String) -> [String] {
+    var out: [String] = []
+    for path in Set(found.keys).union(expected.keys).sorted() {
+      switch (found[path], expected[path]) {
+      case let (f?, e?) where f != e: out.append("modified \(prefix)\(path)")
+      case (nil, _?): out.append("missing \(prefix)\(path)")
+      case (_?, nil): out.append("unexpected \(prefix)\(path)")
+      default: break
+      }
+    }
+    return out
+  }
+
+  /// Stores the files below `dir` (nil for an empty directory: git keeps no empty trees);
+  /// `digests` gets each file's SHA-256 by relative path.
+  private func storeDirectory(
+    _ dir: String, skip: Set<String>, rel: String = "", digests: inout [String: String]
+  ) throws -> git_oid? {
+    var entries: [(name: String, mode: UInt32, oid: git_oid)] = []
+    for entry in try DirectoryListing.entries(dir) {
+      guard let name = entry.name else {
+        throw GageError.invalidData("\(dir)/\(entry.display): the name is not valid UTF-8; it cannot be pushed")
+      }
+      let full = dir + "/" + name
+      let relative = rel.isEmpty ? name : rel + "/" + name
+      if skip.contains(relative) { continue }
+      var st = stat()
+      guard lstat(full, &st) == 0 else { throw GageError.io(path: full, operation: "stat", errno: errno) }
+      switch st.st_mode & S_IFMT {
+      case S_IFDIR:
+        if let tree = try storeDirectory(full, skip: skip, rel: relative, digests: &digests) {
+          entries.append((name, RunRefs.treeMode, tree))
+        }
+      case S_IFREG:
+        let bytes = try FileIO.readBytes(full)
+        digests[relative] = FileDigest.hex(bytes)
+        let mode = (st.st_mode & 0o111) != 0 ? RunRefs.executableMode : RunRefs.fileMode
+        entries.append((name, mode, try repository.writeBlob(bytes)))
+      case S_IFLNK:
+        let target = Array(try FileDigest.linkTarget(full).utf8)
+        digests[relative] = FileDigest.hex(target)
+        entries.append((name, RunRefs.linkMode, try repository.writeBlob(target)))
+      default:
+        throw GageError.invalidData("\(full) is not a file, link or directory; it cannot be pushed")
+      }
+    }
+    return entries.isEmpty ? nil : try repository.writeTree(entries)
+  }
+}

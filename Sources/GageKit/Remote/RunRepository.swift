@@ -1,0 +1,203 @@
+import Clibgit2
+import Foundation
+
+/// One entry of a git tree, as read back.
+struct GitTreeItem {
+  /// The entry's name (one path component).
+  var name: String
+  /// Its git file mode (0o040000, 0o100644, 0o100755, 0o120000, 0o160000).
+  var mode: UInt32
+  /// Its object id.
+  var oid: git_oid
+}
+
+/// The bare git repository a runs dir keeps its pushed and pulled runs in
+/// (`<runs>/.gage.git`, SPEC §10): never the project's own repository.
+///
+/// Objects are written to memory first (libgit2's mempack backend) and stored as one pack
+/// by `flush()`, so that committing a thousand runs writes a few pack files rather than
+/// tens of thousands of loose objects.
+final class RunRepository {
+  /// The repository's directory name inside the runs dir.
+  static let directoryName = ".gage.git"
+
+  let handle: OpaquePointer
+  /// The repository's path.
+  let path: String
+  private let odb: OpaquePointer
+  private let mempack: UnsafeMutablePointer<git_odb_backend>
+  private var pendingBytes = 0
+  private var pendingObjects = 0
+
+  /// Opens the runs dir's repository, creating it (and the runs dir) when missing.
+  init(runsDir: String) throws {
+    _ = Libgit2.ready
+    let path = FileIO.join(runsDir, Self.directoryName)
+    var repo: OpaquePointer?
+    if FileIO.exists(FileIO.join(path, "HEAD")) {
+      try Libgit2.check(git_repository_open_bare(&repo, path), "git_repository_open_bare", path: path)
+    } else {
+      try FileIO.makeDirectories(runsDir)
+      try Libgit2.check(git_repository_init(&repo, path, 1), "git_repository_init", path: path)
+    }
+    guard let repo else { throw GageError.git("cannot open \(path)") }
+    var odb: OpaquePointer?
+    var backend: UnsafeMutablePointer<git_odb_backend>?
+    do {
+      try Libgit2.check(git_repository_odb(&odb, repo), "git_repository_odb", path: path)
+      try Libgit2.check(git_mempack_new(&backend), "git_mempack_new")
+      guard let odb, let backend else { throw GageError.git("cannot open the object database of \(path)") }
+      // The object database owns the backend from here on.
+      try Libgit2.check(git_odb_add_backend(odb, backend, 999), "git_odb_add_backend")
+      self.odb = odb
+      self.mempack = backend
+    } catch {
+      if let odb { git_odb_free(odb) }
+      git_repository_free(repo)
+      throw error
+    }
+    self.handle = repo
+    self.path = path
+  }
+
+  deinit {
+    git_odb_free(odb)
+    git_repository_free(handle)
+  }
+
+  // MARK: Writing objects
+
+  /// Stores a blob; returns its id.
+  func writeBlob(_ bytes: [UInt8]) throws -> git_oid {
+    try write(bytes, type: GIT_OBJECT_BLOB)
+  }
+
+  /// Stores a tree of `entries` (sorted the way git sorts them); returns its id.
+  func writeTree(_ entries: [(name: String, mode: UInt32, oid: git_oid)]) throws -> git_oid {
+    var builder: OpaquePointer?
+    try Libgit2.check(git_treebuilder_new(&builder, handle, nil), "git_treebuilder_new")
+    defer { git_treebuilder_free(builder) }
+    for entry in entries {
+      var oid = entry.oid
+      let rc = git_treebuilder_insert(nil, builder, entry.name, &oid, git_filemode_t(entry.mode))
+      if rc < 0 {
+        throw GageError.invalidData("\"\(entry.name)\" cannot be stored in git: \(Libgit2.error(rc, "git_treebuilder_insert").message)")
+      }
+    }
+    var oid = git_oid()
+    try Libgit2.check(git_treebuilder_write(&oid, builder), "git_treebuilder_write")
+    return oid
+  }
+
+  /// Stores a commit of `tree` with fixed identities and the given times (epoch seconds,
+  /// UTC); the same arguments always give the same commit id.
+  func writeCommit(tree: git_oid, parents: [git_oid], authorTime: Int64, commitTime: Int64, message: String) throws -> git_oid {
+    var text = "tree \(GitOID(tree))\n"
+    for parent in parents { text += "parent \(GitOID(parent))\n" }
+    text += "author \(Self.identity) \(authorTime) +0000\n"
+    text += "committer \(Self.identity) \(commitTime) +0000\n\n"
+    text += message
+    return try write(Array(text.utf8), type: GIT_OBJECT_COMMIT)
+  }
+
+  /// The name and address every run commit carries.
+  static let identity = "Gage <gage@localhost>"
+
+  private func write(_ bytes: [UInt8], type: git_object_t) throws -> git_oid {
+    var oid = git_oid()
+    let rc = bytes.withUnsafeBytes { raw in git_odb_write(&oid, odb, raw.baseAddress, raw.count, type) }
+    try Libgit2.check(rc, "git_odb_write", path: path)
+    pendingObjects += 1
+    pendingBytes += bytes.count
+    if pendingBytes > 256 << 20 { try flush() }
+    return oid
+  }
+
+  /// Stores the objects written since the last flush as one pack file.
+  func flush() throws {
+    guard pendingObjects > 0 else { return }
+    var buf = git_buf()
+    defer { git_buf_dispose(&buf) }
+    try Libgit2.check(git_mempack_dump(&buf, handle, mempack), "git_mempack_dump", path: path)
+    try Libgit2.check(gage_git_odb_write_pack(odb, buf.ptr, buf.size), "git_odb_write_pack", path: path)
+    try Libgit2.check(git_mempack_reset(mempack), "git_mempack_reset")
+    pendingObjects = 0
+    pendingBytes = 0
+  }
+
+  // MARK: References
+
+  /// The id a reference points at, nil when it does not exist.
+  func reference(_ name: String) throws -> git_oid? {
+    var oid = git_oid()
+    let rc = git_reference_name_to_id(&oid, handle, name)
+    if rc == GIT_ENOTFOUND.rawValue { return nil }
+    try Libgit2.check(rc, "git_reference_name_to_id", path: path)
+    return oid
+  }
+
+  /// Points `name` at `oid` (created or moved).
+  func setReference(_ name: String, to oid: git_oid) throws {
+    var oid = oid
+    var ref: OpaquePointer?
+    try Libgit2.check(git_reference_create(&ref, handle, name, &oid, 1, nil), "git_reference_create", path: path)
+    git_reference_free(ref)
+  }
+
+  /// Removes a reference if it exists.
+  func removeReference(_ name: String) {
+    _ = git_reference_remove(handle, name)
+  }
+
+  /// Whether the object `oid` is stored here.
+  func contains(_ oid: git_oid) -> Bool {
+    var oid = oid
+    return git_odb_exists(odb, &oid) == 1
+  }
+
+  // MARK: Reading objects
+
+  /// The tree of commit `oid`.
+  func commitTree(_ oid: git_oid) throws -> git_oid {
+    var oid = oid
+    var commit: OpaquePointer?
+    try Libgit2.check(git_commit_lookup(&commit, handle, &oid), "git_commit_lookup", path: path)
+    defer { git_commit_free(commit) }
+    guard let tree = git_commit_tree_id(commit) else { throw GageError.invalidData("commit \(GitOID(oid)) has no tree") }
+    return tree.pointee
+  }
+
+  /// The entries of tree `oid`, in git order. Names must be UTF-8.
+  func treeItems(_ oid: git_oid) throws -> [GitTreeItem] {
+    var oid = oid
+    var tree: OpaquePointer?
+    try Libgit2.check(git_tree_lookup(&tree, handle, &oid), "git_tree_lookup", path: path)
+    defer { git_tree_free(tree) }
+    var items: [GitTreeItem] = []
+    let count = git_tree_entrycount(tree)
+    items.reserveCapacity(count)
+    for i in 0..<count {
+      guard let entry = git_tree_entry_byindex(tree, i), let cName = git_tree_entry_name(entry),
+        let id = git_tree_entry_id(entry)
+      else { continue }
+      let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(cName).assumingMemoryBound(to: UInt8.self), count: strlen(cName)))
+      guard let name = String(validating: bytes, as: UTF8.self) else {
+        throw GageError.invalidData("tree \(GitOID(oid)) holds a name that is not UTF-8")
+      }
+      items.append(GitTreeItem(name: name, mode: git_tree_entry_filemode(entry).rawValue, oid: id.pointee))
+    }
+    return items
+  }
+
+  /// The bytes of blob `oid`; refuses blobs larger than `limit`.
+  func blob(_ oid: git_oid, limit: Int = .max) throws -> [UInt8] {
+    var oid = oid
+    var blob: OpaquePointer?
+    try Libgit2.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup", path: path)
+    defer { git_blob_free(blob) }
+    let size = Int(git_blob_rawsize(blob))
+    guard size <= limit else { throw GageError.invalidData("blob \(GitOID(oid)) holds \(size) bytes, more than \(limit)") }
+    guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+    return Array(UnsafeRawBufferPointer(start: raw, count: size))
+  }
+}
