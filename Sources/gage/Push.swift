@@ -113,6 +113,12 @@ enum RemoteArguments {
     if let first = arguments.first, let location = try? RemoteLocation.resolve(first, from: cwd) {
       return (location, Array(arguments.dropFirst()))
     }
-    return (try RemoteLocation.resolve(nil, from: cwd), arguments)
+    do {
+      return (try RemoteLocation.resolve(nil, from: cwd), arguments)
+    } catch {
+      // No origin: the first argument was most likely meant as the remote.
+      if let first = arguments.first { _ = try RemoteLocation.resolve(first, from: cwd) }
+      throw error
+    }
   }
 }

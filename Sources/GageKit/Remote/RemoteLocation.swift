@@ -124,4 +124,17 @@ public struct RemoteLocation: Sendable, Equatable {
     let path = text.hasPrefix("/") ? text : FileIO.join(base, text)
     return location(path, .local)
   }
+
+  /// For a local remote, an error unless its path is a git repository.
+  func checkLocalRepository() throws {
+    guard transport == .local else { return }
+    var path = url
+    if path.lowercased().hasPrefix("file://") { path = String(path.dropFirst(7)) }
+    guard FileIO.exists(path) else {
+      throw GageError.notFound("the remote \(display) does not exist; make a bare repository for runs with: git init --bare \(path)")
+    }
+    guard FileIO.isDirectory(path), FileIO.exists(FileIO.join(path, "HEAD")) || FileIO.exists(FileIO.join(path, ".git")) else {
+      throw GageError.invalidInput("the remote \(display) is not a git repository; make one with: git init --bare \(path)")
+    }
+  }
 }

@@ -40,10 +40,11 @@ public struct RemoteRunListing {
 
   /// The remote's runs, newest first (by start time).
   public func list() throws -> [RemoteRun] {
-    let repository = try RunRepository(runsDir: runsDir)
-    let transport = RemoteTransport(repository: repository, location: location, progress: nil)
+    let transport = RemoteTransport(location: location, progress: nil)
     let remote = try transport.listRefs()
     let ids = remote.keys.compactMap { RunRefs.id(of: $0, under: RunRefs.runs) }
+    guard !ids.isEmpty else { return [] }
+    let repository = try RunRepository(runsDir: runsDir)
     var refspecs: [String] = []
     for id in ids {
       for (prefix, kind) in [(RunRefs.meta, "meta"), (RunRefs.user, "user")] {
@@ -51,7 +52,7 @@ public struct RemoteRunListing {
         refspecs.append("+\(prefix)\(id):\(RunRefs.incoming)\(kind)/\(id)")
       }
     }
-    try transport.fetch(refspecs)
+    try transport.fetch(refspecs, into: repository)
     defer {
       for id in ids {
         repository.removeReference(RunRefs.incoming + "meta/" + id)

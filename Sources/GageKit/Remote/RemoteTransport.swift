@@ -198,19 +198,22 @@ final class TransferContext {
 /// A connection to a remote through libgit2, for one command: list its refs, fetch some of
 /// them into the runs dir's repository, push some of ours.
 final class RemoteTransport {
-  let repository: RunRepository
   let location: RemoteLocation
   private let context: TransferContext
 
-  init(repository: RunRepository, location: RemoteLocation, progress: ArchiveProgress?) {
-    self.repository = repository
+  init(location: RemoteLocation, progress: ArchiveProgress?) {
     self.location = location
     self.context = TransferContext(location: location, progress: progress)
   }
 
-  /// The remote's refs under `refs/gage/` (name → id).
+  /// The remote's refs under `refs/gage/` (name → id). Needs no local repository, so a
+  /// remote that cannot be reached leaves the runs dir as it was.
   func listRefs(forPush: Bool = false) throws -> [String: git_oid] {
-    let remote = try anonymous(forPush ? location.pushURL : location.url)
+    _ = Libgit2.ready
+    try location.checkLocalRepository()
+    var detached: OpaquePointer?
+    try Libgit2.check(git_remote_create_detached(&detached, forPush ? location.pushURL : location.url), "git_remote_create_detached")
+    guard let remote = detached else { throw GageError.git("cannot open the remote \(location.display)") }
     defer { git_remote_free(remote) }
     var callbacks = context.callbacks()
     let direction = forPush ? GIT_DIRECTION_PUSH : GIT_DIRECTION_FETCH
@@ -230,9 +233,9 @@ final class RemoteTransport {
   }
 
   /// Fetches `refspecs` (`+src:dst`) into the runs dir's repository.
-  func fetch(_ refspecs: [String]) throws {
+  func fetch(_ refspecs: [String], into repository: RunRepository) throws {
     guard !refspecs.isEmpty else { return }
-    let remote = try anonymous(location.url)
+    let remote = try anonymous(location.url, repository)
     defer { git_remote_free(remote) }
     var options = git_fetch_options()
     git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
@@ -246,9 +249,9 @@ final class RemoteTransport {
   }
 
   /// Pushes `refspecs`; throws when the remote refuses any of them.
-  func push(_ refspecs: [String]) throws {
+  func push(_ refspecs: [String], from repository: RunRepository) throws {
     guard !refspecs.isEmpty else { return }
-    let remote = try anonymous(location.pushURL)
+    let remote = try anonymous(location.pushURL, repository)
     defer { git_remote_free(remote) }
     var options = git_push_options()
     git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
@@ -268,7 +271,7 @@ final class RemoteTransport {
     context.approveCredential()
   }
 
-  private func anonymous(_ url: String) throws -> OpaquePointer {
+  private func anonymous(_ url: String, _ repository: RunRepository) throws -> OpaquePointer {
     var remote: OpaquePointer?
     try Libgit2.check(git_remote_create_anonymous(&remote, repository.handle, url), "git_remote_create_anonymous")
     guard let remote else { throw GageError.git("cannot open the remote \(location.display)") }

@@ -49,11 +49,12 @@ public struct RunPuller {
 
   /// Pulls the runs `specs` name; returns each run's outcome, sorted by id.
   public func pull(_ specs: [String]) throws -> [(id: String, outcome: Outcome)] {
-    let repository = try RunRepository(runsDir: runsDir)
-    let transport = RemoteTransport(repository: repository, location: location, progress: progress)
+    let transport = RemoteTransport(location: location, progress: progress)
     let remote = try transport.listRefs()
     let remoteIDs = remote.keys.compactMap { RunRefs.id(of: $0, under: RunRefs.runs) }.sorted()
     let ids = try Self.select(specs, from: remoteIDs, remote: location.display)
+    guard !ids.isEmpty else { return [] }
+    let repository = try RunRepository(runsDir: runsDir)
 
     // Fetch what is not here yet: runs whose commit we lack, annotation tips we lack.
     var refspecs: [String] = []
@@ -64,7 +65,7 @@ public struct RunPuller {
         refspecs.append("+\(prefix)\(id):\(RunRefs.incoming)\(kind)/\(id)")
       }
     }
-    try transport.fetch(refspecs)
+    try transport.fetch(refspecs, into: repository)
     defer {
       for id in ids {
         repository.removeReference(RunRefs.incoming + "runs/" + id)

@@ -36,9 +36,9 @@ public struct RunPusher {
 
   /// Pushes `runs`; returns each run's outcome, in the order given.
   public func push(_ runs: [Run]) throws -> [(run: Run, outcome: Outcome)] {
-    let repository = try RunRepository(runsDir: runsDir)
-    let transport = RemoteTransport(repository: repository, location: location, progress: progress)
+    let transport = RemoteTransport(location: location, progress: progress)
     let remote = try transport.listRefs(forPush: true)
+    let repository = try RunRepository(runsDir: runsDir)
     let committer = RunCommitter(repository: repository)
     let annotations = AnnotationSync(repository: repository)
 
@@ -74,7 +74,7 @@ public struct RunPusher {
       guard let tip = remote[RunRefs.user + item.run.id], !repository.contains(tip) else { return nil }
       return "+\(RunRefs.user)\(item.run.id):\(RunRefs.incoming)user/\(item.run.id)"
     }
-    try transport.fetch(missingTips)
+    try transport.fetch(missingTips, into: repository)
     var refspecs: [String] = []
     var sentEntries: [String: Int] = [:]
     for item in withEntries {
@@ -100,7 +100,7 @@ public struct RunPusher {
         refspecs.append("+\(RunRefs.meta)\(item.run.id):\(RunRefs.meta)\(item.run.id)")
       }
     }
-    try transport.push(refspecs)
+    try transport.push(refspecs, from: repository)
     transport.succeeded()
     return outcomes.map { entry in
       guard case .upToDate = entry.outcome else { return entry }
