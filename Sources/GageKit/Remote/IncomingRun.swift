@@ -191,6 +191,6 @@ struct AnnotationSync {
     let now = Int64(Date().timeIntervalSince1970)
     return try repository.writeCommit(
       tree: tree, parents: base.map { [$0] } ?? [], authorTime: now, commitTime: now,
-      message: "annotations of run \(run.id) (\(union.count) entries)\n")
+      message: "annotations of run \(run.id) (\(union.count) entr\(union.count == 1 ? "y" : "ies"))\n")
   }
 }
