@@ -134,6 +134,28 @@ struct ManageRunsTests {
     #expect(usage.exitCode == 64, "no runs named: a usage error")
   }
 
+  @Test("Comments made at once by many processes are all kept, each with its own id")
+  func concurrentComments() throws {
+    let p = try Self.project()
+    defer { p.remove() }
+    let count = 12
+    let failures = ConcurrentList<String>()
+    DispatchQueue.concurrentPerform(iterations: count) { i in
+      do {
+        let result = try p.gage(["comment", "1", "-m", "note \(i)"])
+        if result.exitCode != 0 { failures.append("\(result)") }
+      } catch {
+        failures.append("\(error)")
+      }
+    }
+    #expect(failures.items.isEmpty, "\(failures.items)")
+    let json = try JSONValue.parse(try p.gage(["comment", "1", "--list", "--json"]).stdout)
+    let comments = json.arrayValue?.first?["comments"]?.arrayValue ?? []
+    let messages = Set(comments.compactMap { $0["message"]?.stringValue })
+    #expect(messages == Set((0..<count).map { "note \($0)" }))
+    #expect(Set(comments.compactMap { $0["id"]?.stringValue }).count == count)
+  }
+
   @Test(
     "delete asks for -y without a terminal, moves to the trash with a marker; restore and purge")
   func deleteRestorePurge() throws {

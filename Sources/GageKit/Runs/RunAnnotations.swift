@@ -1,6 +1,7 @@
 /// A comment on a run.
 public struct RunComment: Sendable, Equatable {
-  /// The comment id (13 characters, time-ordered), used to edit or delete it.
+  /// The comment id (20 hex digits: 12 of the epoch milliseconds, 8 random), used to edit
+  /// or delete it.
   public var id: String
   /// Who wrote it.
   public var author: String
@@ -42,7 +43,7 @@ public struct RunAnnotations {
     -> String
   {
     let millis = RunClock.monotonicMillis()
-    let id = String(RunID.timeOrdered(millis: millis).prefix(13))
+    let id = Self.newID(millis: millis)
     try log.log(set: [Self.key(id): Self.value(message, millis: millis)], author: author)
     RunIndex.noteChanged(run)
     return id
@@ -117,6 +118,15 @@ public struct RunAnnotations {
   }
 
   static func key(_ id: String) -> String { "comment:" + id }
+
+  /// A comment id: the time in 12 hex digits, so ids sort by time, then 8 random hex
+  /// digits, so comments made in the same millisecond by different processes differ.
+  static func newID(millis: UInt64) -> String {
+    let time = String(millis & 0xFFFF_FFFF_FFFF, radix: 16)
+    let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    return String(repeating: "0", count: 12 - time.count) + time
+      + String(repeating: "0", count: 8 - random.count) + random
+  }
 
   static func commentID(_ key: String) -> String? {
     key.hasPrefix("comment:") ? String(key.dropFirst(8)) : nil
