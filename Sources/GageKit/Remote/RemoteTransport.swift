@@ -43,10 +43,12 @@ final class TransferContext {
     knownHosts = KnownHosts(files: env["GAGE_KNOWN_HOSTS"].map { [$0] } ?? KnownHosts.defaultFiles(home: home))
   }
 
-  /// The host as messages name it: `host` or `[host]:port`.
+  /// The host as messages name it: `host`, else `[host]:port` over SSH (as known_hosts
+  /// names it) and `host:port` otherwise.
   var hostShown: String {
     let host = location.host ?? "?"
-    return location.port.map { "[\(host)]:\($0)" } ?? host
+    guard let port = location.port else { return host }
+    return location.transport == .ssh ? "[\(host)]:\(port)" : "\(host):\(port)"
   }
 
   // MARK: Credentials
@@ -110,13 +112,20 @@ final class TransferContext {
       return GIT_EAUTH.rawValue
     }
     httpTried = true
-    guard let credential = GitCredentialHelper.fill(url: location.url, user: user) else {
+    // A credential that an earlier connection of this command got through with is used again.
+    guard let credential = httpCredential ?? GitCredentialHelper.fill(url: location.url, user: user) else {
       failure = .git(
         "authentication to \(hostShown) failed: it asks for a user name and password, and git's credential helpers gave none (git credential fill); set one up, e.g. git config --global credential.helper store")
       return GIT_EAUTH.rawValue
     }
     httpCredential = credential
     return git_credential_userpass_plaintext_new(out, credential.username, credential.password)
+  }
+
+  /// A new connection: libgit2 asks for credentials again, from the first method on.
+  func beginConnection() {
+    tried = []
+    httpTried = false
   }
 
   /// Tells the credential helper that its credential worked.
@@ -281,6 +290,7 @@ final class RemoteTransport {
   /// Runs a libgit2 call; a failure becomes the callbacks' reason, else libgit2's message.
   private func perform(_ action: String, _ call: () -> Int32) throws {
     context.failure = nil
+    context.beginConnection()
     let rc = call()
     guard rc < 0 else { return }
     let error = Libgit2.error(rc, "")
