@@ -119,6 +119,12 @@ final class TransferContext {
     return git_credential_userpass_plaintext_new(out, credential.username, credential.password)
   }
 
+  /// A libgit2 call is about to open a connection of its own (listing, fetch and push each
+  /// do): its SSH authentication starts again from the first method.
+  func newConnection() {
+    tried = []
+  }
+
   /// Tells the credential helper that its credential worked.
   func approveCredential() {
     if let credential = httpCredential { GitCredentialHelper.approve(credential, url: location.url) }
@@ -281,6 +287,7 @@ final class RemoteTransport {
   /// Runs a libgit2 call; a failure becomes the callbacks' reason, else libgit2's message.
   private func perform(_ action: String, _ call: () -> Int32) throws {
     context.failure = nil
+    context.newConnection()
     let rc = call()
     guard rc < 0 else { return }
     let error = Libgit2.error(rc, "")
