@@ -17,6 +17,9 @@ final class TransferContext {
   var failure: GageError?
   /// Refs the remote refused to update, with its reason.
   var rejected: [(ref: String, reason: String)] = []
+  /// What the server wrote for the user (git's `remote:` lines: hook output, progress),
+  /// the last 16 kB.
+  var remoteText = ""
 
   private var sshMethods: [SSHMethod]?
   private var tried: [String] = []
@@ -122,10 +125,19 @@ final class TransferContext {
     return git_credential_userpass_plaintext_new(out, credential.username, credential.password)
   }
 
-  /// A new connection: libgit2 asks for credentials again, from the first method on.
-  func beginConnection() {
+  /// A libgit2 call is about to open a connection of its own (listing, fetch and push each
+  /// do): authentication starts again from the first method.
+  func newConnection() {
     tried = []
     httpTried = false
+  }
+
+  /// The server's message lines, progress lines left out: what a hook that refused a push
+  /// said.
+  var remoteMessages: [String] {
+    remoteText.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty && !$0.contains("% (") && !$0.hasSuffix(", done.") }
   }
 
   /// Tells the credential helper that its credential worked.
@@ -179,6 +191,14 @@ final class TransferContext {
       guard let cert, let payload else { return -1 }
       let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
       return context.checkCertificate(cert, valid: valid != 0, host: host.map { String(cString: $0) } ?? "")
+    }
+    callbacks.sideband_progress = { text, length, payload in
+      guard let text, let payload, length > 0 else { return 0 }
+      let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
+      let bytes = UnsafeRawBufferPointer(start: text, count: Int(length))
+      context.remoteText += String(decoding: bytes, as: UTF8.self)
+      if context.remoteText.utf8.count > 16_384 { context.remoteText = String(context.remoteText.suffix(8_192)) }
+      return 0
     }
     callbacks.transfer_progress = { stats, payload in
       guard let stats, let payload else { return 0 }
@@ -265,13 +285,16 @@ final class RemoteTransport {
     var options = git_push_options()
     git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
     options.callbacks = context.callbacks()
+    context.remoteText = ""
     try withStrings(refspecs) { specs in
       try perform("push to") { git_remote_push(remote, &specs, &options) }
     }
     context.progress?.finish()
     if !context.rejected.isEmpty {
       let shown = context.rejected.prefix(5).map { "\($0.ref): \($0.reason)" }.joined(separator: "; ")
-      throw GageError.conflict("\(location.display) refused \(context.rejected.count) ref\(context.rejected.count == 1 ? "" : "s"): \(shown)")
+      let said = context.remoteMessages.suffix(10).map { "\n  remote: \($0)" }.joined()
+      throw GageError.conflict(
+        "\(location.display) refused \(context.rejected.count) ref\(context.rejected.count == 1 ? "" : "s"): \(shown)\(said)")
     }
   }
 
@@ -290,7 +313,7 @@ final class RemoteTransport {
   /// Runs a libgit2 call; a failure becomes the callbacks' reason, else libgit2's message.
   private func perform(_ action: String, _ call: () -> Int32) throws {
     context.failure = nil
-    context.beginConnection()
+    context.newConnection()
     let rc = call()
     guard rc < 0 else { return }
     let error = Libgit2.error(rc, "")
