@@ -91,7 +91,7 @@ final class TransferContext {
           "authentication to \(hostShown) failed: no SSH credentials (no ssh-agent: SSH_AUTH_SOCK is unset; no key in \(home)/.ssh: id_ed25519, id_ecdsa, id_rsa; GAGE_SSH_KEY names another)")
       } else {
         failure = .git(
-          "authentication to \(hostShown) as \(user) failed: the server refused \(tried.joined(separator: ", ")); add the public key to the server's authorized_keys, or load the right key into ssh-agent")
+          "authentication to \(hostShown) as \(user) failed: the server refused SSH public key authentication with \(tried.joined(separator: ", ")); add the public key to the server's authorized_keys, or load the right key into ssh-agent")
       }
       return GIT_EAUTH.rawValue
     }

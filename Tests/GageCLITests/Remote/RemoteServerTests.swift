@@ -235,7 +235,7 @@ struct RemoteServerTests {
     try SSHServer.generateKey(at: key)
     let refused = try failing(["pull", url])
     #expect(
-      refused.stderr.contains("authentication to \(host) as \(server.user) failed: the server refused key \(key);"),
+      refused.stderr.contains("authentication to \(host) as \(server.user) failed: the server refused SSH public key authentication with key \(key);"),
       "public key authentication with \(key): \(refused)")
   }
 }
