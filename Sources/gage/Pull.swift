@@ -58,12 +58,12 @@ struct Pull: ParsableCommand {
       case .conflict(let why):
         word = "conflict"
         reason = why
-        Console.error("conflict: \(why)")
+        Console.error("conflict: \(Console.printable(why))")
         problems += 1
       case .rejected(let why):
         word = "rejected"
         reason = why
-        Console.error("rejected: \(why)")
+        Console.error("rejected: \(Console.printable(why))")
         problems += 1
       }
       if json {

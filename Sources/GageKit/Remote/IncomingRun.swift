@@ -27,15 +27,18 @@ struct IncomingRun {
   func extractSealed(_ commit: git_oid) throws {
     let tree = try repository.commitTree(commit)
     let top = try repository.treeItems(tree)
+    try Self.checkNames(top, shown: "")
+    for item in top {
+      guard item.mode == RunRefs.treeMode, item.name == id || item.name == id + ".meta" else {
+        throw BagProblem(entry: item.name, reason: "not part of a run: the commit of run \(id) holds only \(id)/ and \(id).meta/")
+      }
+    }
     guard top.contains(where: { $0.name == id + ".meta" }) else {
       throw BagProblem(entry: id + ".meta", reason: "missing: the commit holds no meta dir for run \(id)")
     }
     var runFiles: [String: String] = [:]
     var metaFiles: [String: String] = [:]
     for item in top {
-      guard item.mode == RunRefs.treeMode, item.name == id || item.name == id + ".meta" else {
-        throw BagProblem(entry: item.name, reason: "not part of a run: the commit of run \(id) holds only \(id)/ and \(id).meta/")
-      }
       var budget = Self.maxFiles
       let dir = FileIO.join(destination, item.name)
       try FileIO.makeDirectories(dir)
@@ -50,6 +53,20 @@ struct IncomingRun {
     func content(_ name: String) throws -> [UInt8]? {
       let path = FileIO.join(metaDir, name)
       return FileIO.exists(path) && !FileIO.isSymlink(path) ? try FileIO.readBytes(path) : nil
+    }
+    // A lock would make the run read as running here, and `gage stop` signal the PID it
+    // holds; a pushed run is finished and its commit never carries one.
+    let lock = FileIO.join(metaDir, MetaFile.lock)
+    if FileIO.exists(lock) || FileIO.isSymlink(lock) {
+      throw BagProblem(entry: "\(id).meta/\(MetaFile.lock)", reason: "a lock file: a pushed run is finished and carries none")
+    }
+    if let recorded = try content(MetaFile.id) {
+      let named = String(decoding: recorded, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      guard named == id else {
+        throw BagProblem(
+          entry: "\(id).meta/\(MetaFile.id)",
+          reason: "names the run \"\(named.prefix(64))\": the commit holds another run's meta under the id \(id)")
+      }
     }
     metaFiles[MetaFile.seal] = nil
     try RunContentCheck(id: id, prefix: "").check(
@@ -67,7 +84,9 @@ struct IncomingRun {
       guard (try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)))?.objectValue != nil else {
         throw BagProblem(entry: "\(id).user/\(name)", reason: "not an annotation entry (a JSON object)")
       }
-      try FileIO.write(bytes, to: FileIO.join(dir, name), mode: FileIO.readOnlyMode)
+      guard try FileIO.createExclusive(bytes, at: FileIO.join(dir, name), mode: FileIO.readOnlyMode) else {
+        throw BagProblem(entry: "\(id).user/\(name)", reason: Self.collision)
+      }
     }
     return entries.keys.sorted()
   }
@@ -91,48 +110,105 @@ struct IncomingRun {
     } catch let error as GageError {
       throw BagProblem(entry: shown, reason: error.message)
     }
+    try Self.checkNames(items, shown: shown + "/")
     for item in items {
       let entry = shown + "/" + item.name
-      guard Self.isSafeName(item.name) else {
-        throw BagProblem(entry: entry, reason: "an unsafe name (empty, \".\", \"..\", or holding \"/\" or NUL)")
-      }
       let path = FileIO.join(dir, item.name)
       let relative = rel.isEmpty ? item.name : rel + "/" + item.name
       budget -= 1
       guard budget >= 0 else { throw BagProblem(entry: entry, reason: "more than \(Self.maxFiles) entries in one run") }
       switch item.mode {
       case RunRefs.treeMode:
-        guard mkdir(path, 0o755) == 0 else { throw GageError.io(path: path, operation: "create", errno: errno) }
+        guard mkdir(path, 0o755) == 0 else {
+          if errno == EEXIST { throw BagProblem(entry: entry, reason: Self.collision) }
+          throw GageError.io(path: path, operation: "create", errno: errno)
+        }
         try write(tree: item.oid, to: path, rel: relative, shown: entry, depth: depth + 1, budget: &budget, digests: &digests)
       case RunRefs.fileMode, RunRefs.executableMode:
         let bytes = try blob(item.oid, entry: entry)
-        try FileIO.write(bytes, to: path, mode: item.mode == RunRefs.executableMode ? 0o555 : 0o444)
+        // Exclusive and not following links: nothing is written through a link or over
+        // another entry, whatever the tree holds.
+        guard try FileIO.createExclusive(bytes, at: path, mode: item.mode == RunRefs.executableMode ? 0o555 : 0o444) else {
+          throw BagProblem(entry: entry, reason: Self.collision)
+        }
         digests[relative] = FileDigest.hex(bytes)
       case RunRefs.linkMode:
         let bytes = try blob(item.oid, limit: 4096, entry: entry)
         guard !bytes.isEmpty, !bytes.contains(0), let target = String(validating: bytes, as: UTF8.self) else {
           throw BagProblem(entry: entry, reason: "not a valid link target")
         }
-        if target.hasPrefix("/") {
-          throw BagProblem(entry: entry, reason: "a link to the absolute path \"\(target)\"; links must stay inside their run")
+        if let problem = Self.linkProblem(target, depth: depth) { throw BagProblem(entry: entry, reason: problem) }
+        guard symlink(target, path) == 0 else {
+          if errno == EEXIST { throw BagProblem(entry: entry, reason: Self.collision) }
+          throw GageError.io(path: path, operation: "create link", errno: errno)
         }
-        var level = depth
-        for part in target.split(separator: "/") {
-          if part == ".." { level -= 1 } else if part != "." { level += 1 }
-          if level < 0 { throw BagProblem(entry: entry, reason: "a link to \"\(target)\", which leaves its run") }
-        }
-        guard symlink(target, path) == 0 else { throw GageError.io(path: path, operation: "create link", errno: errno) }
         digests[relative] = FileDigest.hex(bytes)
       default:
         throw BagProblem(
-          entry: entry, reason: "git mode \(String(item.mode, radix: 8)) is not a file, link or directory (submodules are not run files)")
+          entry: entry,
+          reason: "git mode \(String(item.mode, radix: 8)) is not a file (100644, 100755), link (120000) or directory (40000)"
+            + (item.mode == 0o160000 ? "; submodules are not run files" : ""))
       }
     }
   }
 
-  /// A name that is one path component and not `.` or `..`.
+  /// Why an entry cannot be created: its name is taken already.
+  static let collision =
+    "another entry of the same tree was written under this name (the file system folds case or Unicode forms)"
+
+  /// Checks the names of one tree before anything of it is written: each a safe single
+  /// path component, none twice (the second would land on, or through, the first).
+  static func checkNames(_ items: [GitTreeItem], shown: String) throws {
+    var seen: Set<String> = []
+    for item in items {
+      guard isSafeName(item.name) else {
+        throw BagProblem(entry: shown + item.name, reason: "an unsafe name (empty, \".\", \"..\", \".git\", or holding \"/\" or NUL)")
+      }
+      guard seen.insert(item.name).inserted else {
+        throw BagProblem(entry: shown + item.name, reason: "named twice in one tree")
+      }
+    }
+  }
+
+  /// A name that is one path component and not `.`, `..` or `.git`.
   static func isSafeName(_ name: String) -> Bool {
     !name.isEmpty && name != "." && name != ".." && !name.utf8.contains(UInt8(ascii: "/")) && !name.utf8.contains(0)
+      && !isGitDirName(name)
+  }
+
+  /// `.git` as git itself refuses it in a checkout: in any case, with the trailing dots
+  /// and spaces NTFS drops, the characters HFS+ ignores, or as NTFS's short name.
+  static func isGitDirName(_ name: String) -> Bool {
+    let ignored: [ClosedRange<UInt32>] = [0x200C...0x200F, 0x202A...0x202E, 0x206A...0x206F, 0xFEFF...0xFEFF]
+    var scalars = String.UnicodeScalarView()
+    for scalar in name.unicodeScalars where !ignored.contains(where: { $0.contains(scalar.value) }) {
+      scalars.append(scalar)
+    }
+    var folded = String(scalars).lowercased()
+    while folded.hasSuffix(".") || folded.hasSuffix(" ") { folded.removeLast() }
+    return folded == ".git" || folded == "git~1"
+  }
+
+  /// Why a link `depth` directories below the top of its run, to `target`, may not be
+  /// written; nil when it stays inside the run. `..` may only lead the target: after a
+  /// name, that name could be a link itself and `..` climb out of where it points.
+  static func linkProblem(_ target: String, depth: Int) -> String? {
+    if target.hasPrefix("/") {
+      return "a link to the absolute path \"\(target)\"; links must stay inside their run"
+    }
+    var level = depth
+    var descended = false
+    for part in target.split(separator: "/") where part != "." {
+      if part != ".." {
+        descended = true
+      } else if descended {
+        return "a link to \"\(target)\", with \"..\" after a name; through another link it could leave its run"
+      } else {
+        level -= 1
+        if level < 0 { return "a link to \"\(target)\", which leaves its run" }
+      }
+    }
+    return nil
   }
 }
 
@@ -146,13 +222,18 @@ struct AnnotationSync {
   func entries(of commit: git_oid, id: String) throws -> [String: git_oid] {
     let tree = try repository.commitTree(commit)
     var out: [String: git_oid] = [:]
+    var seen = false
     for item in try repository.treeItems(tree) {
-      guard item.name == id + ".user", item.mode == RunRefs.treeMode else {
-        throw BagProblem(entry: item.name, reason: "not part of run \(id)'s annotations (\(id).user/)")
+      guard item.name == id + ".user", item.mode == RunRefs.treeMode, !seen else {
+        throw BagProblem(entry: item.name, reason: "not part of run \(id)'s annotations (one \(id).user/)")
       }
+      seen = true
       for entry in try repository.treeItems(item.oid) {
         guard Self.isEntryName(entry.name), entry.mode == RunRefs.fileMode else {
           throw BagProblem(entry: "\(id).user/\(entry.name)", reason: "not an annotation entry (<time-ordered id>.json)")
+        }
+        guard out[entry.name] == nil else {
+          throw BagProblem(entry: "\(id).user/\(entry.name)", reason: "named twice in one tree")
         }
         out[entry.name] = entry.oid
       }

@@ -23,11 +23,12 @@ enum RunRefs {
   /// Where fetched refs wait until their runs are checked.
   static let incoming = "refs/gage/incoming/"
 
-  /// The run id a ref names, when it is one of ours.
+  /// The run id a ref names, when it is one of ours: refs named otherwise (not an id, an
+  /// id in capitals) are no runs, never fetched nor placed.
   static func id(of ref: String, under prefix: String) -> String? {
     guard ref.hasPrefix(prefix) else { return nil }
     let id = String(ref.dropFirst(prefix.count))
-    return RunID.isValid(id) ? id : nil
+    return RunID.isCanonical(id) ? id : nil
   }
 
   /// Git modes.

@@ -57,15 +57,17 @@ public struct RunPuller {
     let repository = try RunRepository(runsDir: runsDir)
 
     // Fetch what is not here yet: runs whose commit we lack, annotation tips we lack.
-    var refspecs: [String] = []
+    var refspecs: [(id: String, specs: [String])] = []
     for id in ids {
+      var specs: [String] = []
       for prefix in [RunRefs.runs, RunRefs.user] {
         guard let oid = remote[prefix + id], !repository.contains(oid) else { continue }
         let kind = prefix == RunRefs.runs ? "runs" : "user"
-        refspecs.append("+\(prefix)\(id):\(RunRefs.incoming)\(kind)/\(id)")
+        specs.append("+\(prefix)\(id):\(RunRefs.incoming)\(kind)/\(id)")
       }
+      if !specs.isEmpty { refspecs.append((id, specs)) }
     }
-    try transport.fetch(refspecs, into: repository)
+    try fetch(refspecs, transport: transport, into: repository)
     defer {
       for id in ids {
         repository.removeReference(RunRefs.incoming + "runs/" + id)
@@ -88,6 +90,20 @@ public struct RunPuller {
     }
     transport.succeeded()
     return outcomes
+  }
+
+  /// Fetches the refs of the runs; a failure names them (libgit2 refuses some objects as
+  /// they arrive, a tree it cannot parse, an entry whose object is of another type, and
+  /// its message says nothing of the run).
+  private func fetch(
+    _ refspecs: [(id: String, specs: [String])], transport: RemoteTransport, into repository: RunRepository
+  ) throws {
+    do {
+      try transport.fetch(refspecs.flatMap(\.specs), into: repository)
+    } catch GageError.git(let message) {
+      let shown = refspecs.prefix(3).map(\.id).joined(separator: ", ") + (refspecs.count > 3 ? ", ..." : "")
+      throw GageError.git("\(message) (fetching run\(refspecs.count == 1 ? "" : "s") \(shown))")
+    }
   }
 
   /// Writes, checks and places one run.

@@ -5,7 +5,8 @@ import Foundation
 struct GitTreeItem {
   /// The entry's name (one path component).
   var name: String
-  /// Its git file mode (0o040000, 0o100644, 0o100755, 0o120000, 0o160000).
+  /// Its git file mode as the tree holds it (0o040000, 0o100644, 0o100755, 0o120000,
+  /// 0o160000 when git wrote it; anything when someone else did).
   var mode: UInt32
   /// Its object id.
   var oid: git_oid
@@ -167,7 +168,8 @@ final class RunRepository {
     return tree.pointee
   }
 
-  /// The entries of tree `oid`, in git order. Names must be UTF-8.
+  /// The entries of tree `oid`, in the order the tree holds them, with their modes as
+  /// written. Names must be UTF-8.
   func treeItems(_ oid: git_oid) throws -> [GitTreeItem] {
     var oid = oid
     var tree: OpaquePointer?
@@ -184,7 +186,8 @@ final class RunRepository {
       guard let name = String(validating: bytes, as: UTF8.self) else {
         throw GageError.invalidData("tree \(GitOID(oid)) holds a name that is not UTF-8")
       }
-      items.append(GitTreeItem(name: name, mode: git_tree_entry_filemode(entry).rawValue, oid: id.pointee))
+      // The mode as written: libgit2's normalized one would pass 100664 off as 100644.
+      items.append(GitTreeItem(name: name, mode: git_tree_entry_filemode_raw(entry).rawValue, oid: id.pointee))
     }
     return items
   }

@@ -7,11 +7,22 @@ public enum RunID {
     UUID().uuidString.lowercased()
   }
 
-  /// Whether `s` has the shape of a run id (8-4-4-4-12 hex digits).
+  /// Whether `s` has the shape of a run id (8-4-4-4-12 ASCII hex digits; not the
+  /// fullwidth forms `Character.isHexDigit` also accepts).
   public static func isValid(_ s: String) -> Bool {
-    let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+    let parts = s.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
     guard parts.map(\.count) == [8, 4, 4, 4, 12] else { return false }
-    return s.allSatisfy { $0 == "-" || $0.isHexDigit }
+    return parts.allSatisfy { $0.allSatisfy(isHexDigit) }
+  }
+
+  /// Whether `s` is a run id as `make()` writes it: lowercase.
+  public static func isCanonical(_ s: String) -> Bool {
+    isValid(s) && !s.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
+  }
+
+  private static func isHexDigit(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+      || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
   }
 
   /// The run name for an id: the proquint of its first eight hex digits (`60a825b1` → `kafom-fikud`).

@@ -55,13 +55,19 @@ public enum FileIO {
 
   /// Creates `path` exclusively (fails if it exists) with `text`; returns false when it existed.
   public static func createExclusive(_ text: String, at path: String, mode: mode_t = readOnlyMode) throws -> Bool {
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    try createExclusive(Array(text.utf8), at: path, mode: mode)
+  }
+
+  /// Creates `path` exclusively with `bytes`; returns false when something (a file, a
+  /// directory, a link, even a dangling one) is there already. Nothing is ever written
+  /// through a link or over another file.
+  public static func createExclusive(_ bytes: [UInt8], at path: String, mode: mode_t = readOnlyMode) throws -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
     if fd < 0 {
       if errno == EEXIST { return false }
       throw GageError.io(path: path, operation: "create", errno: errno)
     }
     defer { close(fd) }
-    let bytes = Array(text.utf8)
     try bytes.withUnsafeBytes { (buf) throws in try writeAll(fd: fd, buf, path: path) }
     if fchmod(fd, mode) != 0 { throw GageError.io(path: path, operation: "chmod", errno: errno) }
     return true

@@ -42,6 +42,8 @@ struct RunIDTests {
       ("60a825b1-0c5e-4a2e-9d1b-3f1a2b3c4d5", false),
       ("60a825b10c5e4a2e9d1b3f1a2b3c4d5e", false),
       ("60a825b1-0c5e-4a2e-9d1b-3f1a2b3c4d5g", false),
+      ("60A825B1-0C5E-4A2E-9D1B-3F1A2B3C4D5E", true),
+      ("\u{FF16}0a825b1-0c5e-4a2e-9d1b-3f1a2b3c4d5e", false),  // a fullwidth 6
       ("", false),
     ])
   func idShape(id: String, valid: Bool) {
