@@ -114,12 +114,9 @@ struct BagValidator {
       else {
         throw BagProblem(entry: path, reason: "not a valid link target")
       }
-      if target.hasPrefix("/") { throw BagProblem(entry: path, reason: "a link to the absolute path \"\(target)\"; links must stay inside their run") }
       // Depth below the run's own directory (data/<dir>/...): the link's parent dir.
-      var depth = path.split(separator: "/").count - 3
-      for part in target.split(separator: "/") {
-        if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
-        if depth < 0 { throw BagProblem(entry: path, reason: "a link to \"\(target)\", which leaves its run") }
+      if let problem = RunContentCheck.linkProblem(target, depth: path.split(separator: "/").count - 3) {
+        throw BagProblem(entry: path, reason: problem)
       }
       links[path] = target
     }

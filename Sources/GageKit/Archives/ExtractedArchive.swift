@@ -8,7 +8,7 @@ import Foundation
 /// manifests, Payload-Oxum, each run's manifest and seal), its links restored and its files
 /// read-only: runs that can be read like any other, until `remove()`.
 public struct ExtractedArchive: Sendable {
-  /// The temporary directory (`<parent>/.import-XXXXXX`).
+  /// The temporary directory (`<parent>/.import-<pid>-XXXXXX`).
   public let directory: String
   /// The bag's payload dir, holding `<id>`, `<id>.meta` and `<id>.user` of each run.
   public let dataDir: String
@@ -21,7 +21,8 @@ public struct ExtractedArchive: Sendable {
   public init(path: String, parent: String, progress: ArchiveProgress? = nil, refusal: String = "") throws {
     let reader = try BagTarReader(path: path)
     try FileIO.makeDirectories(parent)
-    let temp = try FileIO.makeTemporaryDirectory(in: parent, prefix: ".import-")
+    StaleTemporaryFiles.removeAbandonedDirectories(in: parent)
+    let temp = try StaleTemporaryFiles.makeDirectory(in: parent, kind: "import")
     var kept = false
     defer { if !kept { try? FileIO.removeTree(temp) } }
     let scan: BagScan

@@ -137,7 +137,7 @@ struct IncomingRun {
         guard !bytes.isEmpty, !bytes.contains(0), let target = String(validating: bytes, as: UTF8.self) else {
           throw BagProblem(entry: entry, reason: "not a valid link target")
         }
-        if let problem = Self.linkProblem(target, depth: depth) { throw BagProblem(entry: entry, reason: problem) }
+        if let problem = RunContentCheck.linkProblem(target, depth: depth) { throw BagProblem(entry: entry, reason: problem) }
         guard symlink(target, path) == 0 else {
           if errno == EEXIST { throw BagProblem(entry: entry, reason: Self.collision) }
           throw GageError.io(path: path, operation: "create link", errno: errno)
@@ -187,28 +187,6 @@ struct IncomingRun {
     var folded = String(scalars).lowercased()
     while folded.hasSuffix(".") || folded.hasSuffix(" ") { folded.removeLast() }
     return folded == ".git" || folded == "git~1"
-  }
-
-  /// Why a link `depth` directories below the top of its run, to `target`, may not be
-  /// written; nil when it stays inside the run. `..` may only lead the target: after a
-  /// name, that name could be a link itself and `..` climb out of where it points.
-  static func linkProblem(_ target: String, depth: Int) -> String? {
-    if target.hasPrefix("/") {
-      return "a link to the absolute path \"\(target)\"; links must stay inside their run"
-    }
-    var level = depth
-    var descended = false
-    for part in target.split(separator: "/") where part != "." {
-      if part != ".." {
-        descended = true
-      } else if descended {
-        return "a link to \"\(target)\", with \"..\" after a name; through another link it could leave its run"
-      } else {
-        level -= 1
-        if level < 0 { return "a link to \"\(target)\", which leaves its run" }
-      }
-    }
-    return nil
   }
 }
 

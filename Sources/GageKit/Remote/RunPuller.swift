@@ -55,6 +55,7 @@ public struct RunPuller {
     let ids = try Self.select(specs, from: remoteIDs, remote: location.display)
     guard !ids.isEmpty else { return [] }
     let repository = try RunRepository(runsDir: runsDir)
+    StaleTemporaryFiles.removeAbandonedDirectories(in: runsDir)
 
     // Fetch what is not here yet: runs whose commit we lack, annotation tips we lack.
     var refspecs: [(id: String, specs: [String])] = []
@@ -111,7 +112,7 @@ public struct RunPuller {
     id: String, sealed: git_oid, annotations: git_oid?, repository: RunRepository, importer: Importer
   ) throws -> Outcome {
     let local = Run(id: id, runDir: FileIO.join(runsDir, id))
-    let temp = try FileIO.makeTemporaryDirectory(in: runsDir, prefix: ".pull-")
+    let temp = try StaleTemporaryFiles.makeDirectory(in: runsDir, kind: "pull")
     defer { try? FileIO.removeTree(temp) }
     let incoming = IncomingRun(repository: repository, id: id, destination: temp)
     // A run here whose commit is the remote's needs only its annotations.

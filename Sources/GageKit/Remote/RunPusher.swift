@@ -79,11 +79,17 @@ public struct RunPusher {
     var sentEntries: [String: Int] = [:]
     for item in withEntries {
       let tip = remote[RunRefs.user + item.run.id]
-      let before = try tip.map { try annotations.entries(of: $0, id: item.run.id).count } ?? 0
-      if let commit = try annotations.commit(for: item.run, base: tip) {
-        newRefs.append((RunRefs.user + item.run.id, commit))
-        refspecs.append("\(RunRefs.user)\(item.run.id):\(RunRefs.user)\(item.run.id)")
-        sentEntries[item.run.id] = try annotations.entries(of: commit, id: item.run.id).count - before
+      do {
+        let before = try tip.map { try annotations.entries(of: $0, id: item.run.id).count } ?? 0
+        if let commit = try annotations.commit(for: item.run, base: tip) {
+          newRefs.append((RunRefs.user + item.run.id, commit))
+          refspecs.append("\(RunRefs.user)\(item.run.id):\(RunRefs.user)\(item.run.id)")
+          sentEntries[item.run.id] = try annotations.entries(of: commit, id: item.run.id).count - before
+        }
+      } catch let problem as BagProblem {
+        throw GageError.invalidInput(
+          "\(location.display) holds annotations of run \(item.run.name) (\(item.run.id.prefix(8))) that are not valid "
+            + "(\(problem.entry): \(problem.reason)); nothing was pushed")
       }
     }
     try repository.flush()

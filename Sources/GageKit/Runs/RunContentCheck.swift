@@ -43,3 +43,27 @@ struct RunContentCheck {
     }
   }
 }
+
+extension RunContentCheck {
+  /// Why a link `depth` directories below the top of its run, to `target`, may not be
+  /// written; nil when it stays inside the run. `..` may only lead the target: after a
+  /// name, that name could be a link itself and `..` climb out of where it points.
+  static func linkProblem(_ target: String, depth: Int) -> String? {
+    if target.hasPrefix("/") {
+      return "a link to the absolute path \"\(target)\"; links must stay inside their run"
+    }
+    var level = depth
+    var descended = false
+    for part in target.split(separator: "/") where part != "." {
+      if part != ".." {
+        descended = true
+      } else if descended {
+        return "a link to \"\(target)\", with \"..\" after a name; through another link it could leave its run"
+      } else {
+        level -= 1
+        if level < 0 { return "a link to \"\(target)\", which leaves its run" }
+      }
+    }
+    return nil
+  }
+}

@@ -18,4 +18,26 @@ public enum StaleTemporaryFiles {
       if kill(pid, 0) != 0 && errno == ESRCH { unlink(FileIO.join(dir, name)) }
     }
   }
+
+  /// The kinds of working directories that imports and pulls make in a runs dir.
+  public static let directoryKinds = ["import", "pull"]
+
+  /// Makes a working directory `<parent>/.<kind>-<pid>-XXXXXX`: named by its process, so
+  /// that once the process is gone (killed halfway) a later one removes it.
+  public static func makeDirectory(in parent: String, kind: String) throws -> String {
+    try FileIO.makeTemporaryDirectory(in: parent, prefix: ".\(kind)-\(getpid())-")
+  }
+
+  /// Removes the working directories (`directoryKinds`) in `dir` whose process is gone.
+  public static func removeAbandonedDirectories(in dir: String) {
+    guard let entries = try? DirectoryListing.entries(dir) else { return }
+    for entry in entries {
+      guard let name = entry.name, name.hasPrefix("."),
+        let kind = directoryKinds.first(where: { name.hasPrefix(".\($0)-") })
+      else { continue }
+      let parts = name.dropFirst(kind.count + 2).split(separator: "-")
+      guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH { try? FileIO.removeTree(FileIO.join(dir, name)) }
+    }
+  }
 }

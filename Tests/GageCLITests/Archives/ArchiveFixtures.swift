@@ -115,6 +115,9 @@ enum ArchiveFixture {
     elif kind == "symlink-escape":
         set_data(f"{run}/link", b"../../../../etc/passwd")
         fixup()
+    elif kind == "symlink-through-name":
+        set_data(f"{run}/link", b"sub/../out.txt")
+        fixup()
     elif kind == "symlink-entry":
         members.append(entry(top + f"/data/{run}/evil", type=tarfile.SYMTYPE, linkname="/etc/passwd"))
     elif kind == "hardlink":

@@ -19,6 +19,7 @@ struct HostileArchiveTests {
     Case(kind: "absolute", expected: ["/tmp/gage-evil", "absolute"]),
     Case(kind: "dotdot", expected: ["data/../../gage-evil", "`..`"]),
     Case(kind: "symlink-escape", expected: ["/link", "leaves its run"]),
+    Case(kind: "symlink-through-name", expected: ["/link", "with \"..\" after a name"]),
     Case(kind: "symlink-entry", expected: ["/evil", "symbolic link"]),
     Case(kind: "hardlink", expected: ["/evil", "hard link"]),
     Case(kind: "device", expected: ["/evil", "device"]),
@@ -104,5 +105,25 @@ struct HostileArchiveTests {
     let result = try setup.project.gage(["archive", "import", setup.good, "--runs", setup.target])
     #expect(result.exitCode == 0, "\(result)")
     #expect(runs(in: setup.target).count == 2)
+  }
+
+  @Test("An import or pull killed halfway leaves its working directory; the next import removes it, never a live one's")
+  func abandonedWorkingDirectories() throws {
+    let setup = try Setup()
+    defer { setup.project.remove() }
+    // A process that has ended: its pid names the abandoned directories.
+    let ended = try RunningProcess(executable: "/bin/true", arguments: [], directory: "/", environment: [:])
+    let deadPID = ended.pid
+    _ = ended.wait()
+    let abandoned = [".import-\(deadPID)-a1b2c3", ".pull-\(deadPID)-d4e5f6"]
+    let live = ".import-\(getpid())-g7h8i9"  // this test process is alive
+    for name in abandoned + [live] {
+      try writeFile(FileIO.join(try setup.project.tmp.makeDir("target-runs/\(name)/run"), "half.txt"), "half\n", mode: 0o444)
+    }
+    let result = try setup.project.gage(["archive", "import", setup.good, "--runs", setup.target])
+    #expect(result.exitCode == 0, "\(result)")
+    let entries = setup.project.runsDirEntries(setup.target)
+    for name in abandoned { #expect(!entries.contains(name), "\(entries)") }
+    #expect(entries.contains(live), "\(entries)")
   }
 }

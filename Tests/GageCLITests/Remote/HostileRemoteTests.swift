@@ -286,6 +286,14 @@ struct HostileRemoteTests {
       let commit = try forge.commit(forge.tree([ForgedEntry("40000", id + ".user", entries)]))
       // The sealed commit stays the one gage pushed: only the annotations are hostile.
       try scene.expectRejected(refs: ["refs/gage/user/\(id)": commit], id: id, ["\(id).user/\(name): named twice in one tree"])
+      // Pushing a new comment on top of that tip: refused with the reason, the remote unchanged.
+      #expect(try project.gage(["comment", "1", "-m", "on top"]).exitCode == 0)
+      let push = try project.gage(["push", scene.remote])
+      #expect(push.exitCode == 1, "\(push)")
+      #expect(
+        push.stderr.contains("holds annotations of run \(scene.run.name) (\(id.prefix(8))) that are not valid (\(id).user/\(name): named twice in one tree); nothing was pushed"),
+        "\(push)")
+      #expect(try forge.git(["rev-parse", "refs/gage/user/\(id)"]) == commit)
     }
   }
 
