@@ -72,6 +72,30 @@ struct HardeningTests {
       || result.stderr.contains("invalid TOML: } where an array value or ] was expected"), "\(result)")
   }
 
+  @Test("a date, a space and one digit (the parser underneath asserts on it) is a clear error with its position; real date-times still read (found by libFuzzer)", arguments: [
+    "[t]\nexec = \"x\"\nwhen = 2020-01-01 0\n", "[t]\nwhen = [2020-01-01 7]\n", "t = {when = 2020-01-01 7}\n", "d=4-------n= 0]\n",
+    "[t]\nwhen = 2020-01-01 0 # a comment\n",
+  ])
+  func tomlDateThenDigit(_ text: String) throws {
+    let p = try TestProject(files: ["gage.toml": text])
+    defer { p.remove() }
+    let result = try p.gage(["check"])
+    #expect(result.exitCode == 1, "\(result)")
+    #expect(result.stderr.contains("invalid TOML: a date, a space and a single digit; a time is written HH:MM:SS"), "\(result)")
+    #expect(result.stderr.contains("gage.toml:"), "the position is given: \(result)")
+  }
+
+  @Test("TOML dates and date-times with a space still read")
+  func tomlDatesStillRead() throws {
+    let p = try TestProject(files: [
+      "gage.toml": "[t]\nexec = \"x\"\ndescription = \"2020-01-01 0\"\n[t.env]\nA = 1979-05-27 07:32:00\nB = 1979-05-27\n"
+        + "# 2020-01-01 0\n[u]\nexec = \"y\"\n"
+    ])
+    defer { p.remove() }
+    let result = try p.gage(["check"])
+    #expect(result.exitCode == 0, "\(result)")
+  }
+
   @Test("a YAML base-60 integer too big for an Int is read as text, not an overflow trap (found by libFuzzer)")
   func yamlSexagesimalOverflow() throws {
     let p = try TestProject(files: ["gage.yaml": "train:\n  exec: echo hi\n  description: 1:0:0:0:0:0:0:0:0:0:0:0:0:0\n"])

@@ -1,7 +1,8 @@
 /// Checks what the TOML parser underneath TOMLKit (toml++) asserts on instead of reporting,
 /// which would abort the process: a table header (`[name]`, `[[name]]`) whose name starts
-/// with a character that is neither a bare-key character nor a quote, and a `}` closing an
-/// array. Both are reported here, with their line and column, before the parser sees them.
+/// with a character that is neither a bare-key character nor a quote, a `}` closing an
+/// array, and a date followed by a space and a single digit (`1979-05-27 0`). Each is
+/// reported here, with its line and column, before the parser sees it.
 enum TOMLPreflight {
   /// Throws a Gage file error for the first table header that does not start its name with
   /// a letter, digit, `_`, `-` or a quote, or the first `}` inside an array. Strings and
@@ -88,10 +89,41 @@ enum TOMLPreflight {
             message: "invalid TOML: } where an array value or ] was expected")
         }
         _ = open.popLast()
+      case "0"..."9" where isDateThenDigit(s, at: i):
+        throw GageError.gageFile(
+          location: GageFileDocument.location(path, SourcePosition(line: line, column: i - lineStart + 1)),
+          message: "invalid TOML: a date, a space and a single digit; a time is written HH:MM:SS (1979-05-27 07:32:00)")
       default: break
       }
       i += 1
     }
+  }
+
+  /// Whether a value starting at `i` reads like `1979-05-27 0` and then ends: ten
+  /// characters (underscores aside) up to a terminator, with dashes at 4 and 7 and none of
+  /// `+ . : t z`, then a space, one digit and a terminator. The parser reads that as the
+  /// start of a date-time, scans on past the digit assuming no terminator follows, and
+  /// asserts. (Nothing of that shape is valid TOML.)
+  private static func isDateThenDigit(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+    guard i == 0 || !isValueCharacter(s[i - 1]) else { return false }
+    var chars: [Unicode.Scalar] = []
+    var j = i
+    while j < s.count, !isValueTerminator(s[j]), chars.count <= 10 {
+      if s[j] != "_" { chars.append(s[j]) }
+      j += 1
+    }
+    guard chars.count == 10, chars[4] == "-", chars[7] == "-",
+      !chars.contains(where: { "+.:tTzZ".unicodeScalars.contains($0) })
+    else { return false }
+    return j + 2 < s.count && s[j] == " " && ("0"..."9").contains(s[j + 1]) && isValueTerminator(s[j + 2])
+  }
+
+  private static func isValueTerminator(_ c: Unicode.Scalar) -> Bool {
+    c.properties.isWhitespace || c == "]" || c == "}" || c == "," || c == "#"
+  }
+
+  private static func isValueCharacter(_ c: Unicode.Scalar) -> Bool {
+    isBareKey(c) || c == ":" || c == "." || c == "+"
   }
 
   private static func isBareKey(_ c: Unicode.Scalar) -> Bool {
