@@ -48,14 +48,23 @@ public enum RunLifecycle {
     guard access(parent, W_OK) == 0 else {
       throw GageError.io(path: parent, operation: "write runs to", errno: EACCES)
     }
-    if mkdir(run.metaDir, 0o755) != 0 {
-      throw GageError.io(path: run.metaDir, operation: "create", errno: errno)
+    // The meta dir appears whole, with its opref and who is making the run: should this
+    // process die before staging ends, the run reads terminated rather than pending forever,
+    // and never without its opref. A killed process's working dir is removed later.
+    let temp = try StaleTemporaryFiles.makeDirectory(in: parent, kind: "new")
+    do {
+      guard chmod(temp, 0o755) == 0 else { throw GageError.io(path: temp, operation: "chmod", errno: errno) }
+      try FileIO.makeDirectories(FileIO.join(temp, "proc"))
+      try FileIO.write(RunnerIdentity.current().json.prettyPrinted(), to: FileIO.join(temp, MetaFile.runner))
+      try FileIO.write(opref.encoded, to: FileIO.join(temp, MetaFile.opref), mode: FileIO.readOnlyMode)
+      if FileIO.exists(run.metaDir) || rename(temp, run.metaDir) != 0 {
+        throw GageError.io(path: run.metaDir, operation: "create", errno: FileIO.exists(run.metaDir) ? EEXIST : errno)
+      }
+    } catch {
+      try? FileIO.removeTree(temp)
+      throw error
     }
-    // Who is making the run, first: should this process die before staging ends, the run
-    // reads terminated rather than pending forever.
-    try writeRunner(run)
     try FileIO.makeDirectories(run.runDir)
-    try FileIO.write(opref.encoded, to: run.metaPath(MetaFile.opref), mode: FileIO.readOnlyMode)
     RunIndex.noteChanged(run)
     return run
   }

@@ -19,8 +19,17 @@ public enum StaleTemporaryFiles {
     }
   }
 
-  /// The kinds of working directories that imports and pulls make in a runs dir.
-  public static let directoryKinds = ["import", "pull"]
+  /// The kinds of working directories made in a runs dir: a new run's meta (moved into
+  /// place whole), imports and pulls.
+  public static let directoryKinds = ["new", "import", "pull"]
+
+  /// Whether `name` is one of those directories (`.<kind>-...`).
+  static func isWorkingDirectoryName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    directoryKinds.contains { kind in
+      let prefix = Array(".\(kind)-".utf8)
+      return name.count > prefix.count && name.starts(with: prefix)
+    }
+  }
 
   /// Makes a working directory `<parent>/.<kind>-<pid>-XXXXXX`: named by its process, so
   /// that once the process is gone (killed halfway) a later one removes it.

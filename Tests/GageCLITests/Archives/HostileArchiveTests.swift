@@ -107,7 +107,7 @@ struct HostileArchiveTests {
     #expect(runs(in: setup.target).count == 2)
   }
 
-  @Test("An import or pull killed halfway leaves its working directory; the next import removes it, never a live one's")
+  @Test("A run, import or pull killed halfway leaves its working directory; a later command removes it, never a live one's")
   func abandonedWorkingDirectories() throws {
     let setup = try Setup()
     defer { setup.project.remove() }
@@ -125,5 +125,10 @@ struct HostileArchiveTests {
     let entries = setup.project.runsDirEntries(setup.target)
     for name in abandoned { #expect(!entries.contains(name), "\(entries)") }
     #expect(entries.contains(live), "\(entries)")
+    // A run's meta dir being made by a killed `gage run`: listing the runs removes it.
+    let newMeta = ".new-\(deadPID)-j1k2l3"
+    try writeFile(FileIO.join(try setup.project.tmp.makeDir("target-runs/\(newMeta)/proc"), "runner.json"), "{}")
+    #expect(try setup.project.gage(["runs", "--runs", setup.target]).exitCode == 0)
+    #expect(!setup.project.runsDirEntries(setup.target).contains(newMeta))
   }
 }
