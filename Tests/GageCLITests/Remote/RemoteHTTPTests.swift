@@ -15,13 +15,19 @@ struct RemoteHTTPTests {
     return home
   }
 
-  @Test("Push and pull through http:// with the password from `credential.helper store`; the runs verify on the other side")
-  func pushPullWithStoredCredential() throws {
-    let project = try ArchiveFixture.project(runs: 2)
-    defer { project.remove() }
+  /// A project with `runs` runs, and an HTTP server of a new bare repository `runs.git`
+  /// under `root`.
+  static func serve(runs: Int) throws -> (TestProject, HTTPGitServer, root: String) {
+    let project = try ArchiveFixture.project(runs: runs)
     let root = try project.tmp.makeDir("served")
     try GitRepo.run(["init", "-q", "--bare", FileIO.join(root, "runs.git")], in: root)
-    let server = try HTTPGitServer.start(root: root, scratch: project.tmp.path())
+    return (project, try HTTPGitServer.start(root: root, scratch: project.tmp.path()), root)
+  }
+
+  @Test("Push and pull through http:// with the password from `credential.helper store`; the runs verify on the other side")
+  func pushPullWithStoredCredential() throws {
+    let (project, server, _) = try Self.serve(runs: 2)
+    defer { project.remove() }
     defer { server.stop() }
     let url = server.url("runs.git")
     let home = try Self.home(
@@ -48,11 +54,8 @@ struct RemoteHTTPTests {
 
   @Test("A refused password is named as the credential helper's and rejected from its store; no credential at all says how to set one up")
   func refusedCredentials() throws {
-    let project = try ArchiveFixture.project(runs: 1)
+    let (project, server, root) = try Self.serve(runs: 1)
     defer { project.remove() }
-    let root = try project.tmp.makeDir("served")
-    try GitRepo.run(["init", "-q", "--bare", FileIO.join(root, "runs.git")], in: root)
-    let server = try HTTPGitServer.start(root: root, scratch: project.tmp.path())
     defer { server.stop() }
     let url = server.url("runs.git")
     let entries = { project.runsDirEntries().filter { $0 != ".index" && $0 != ".gage.git" } }
