@@ -85,6 +85,17 @@ struct HardeningTests {
     #expect(result.stderr.contains("gage.toml:"), "the position is given: \(result)")
   }
 
+  @Test("a TOML key holding a NUL character is a clear error, not a trap in TOMLKit's iterator (found by libFuzzer)", arguments: [
+    "[\"a\\u0000b\"]\nexec = \"x\"\n", "[t]\nexec = \"x\"\n[t.env]\n\"K\\u0000\" = \"v\"\n",
+  ])
+  func tomlKeyWithNUL(_ text: String) throws {
+    let p = try TestProject(files: ["gage.toml": text])
+    defer { p.remove() }
+    let result = try p.gage(["check"])
+    #expect(result.exitCode == 1, "\(result)")
+    #expect(result.stderr.contains("cannot be read back (a key may not hold a NUL character"), "\(result)")
+  }
+
   @Test("TOML dates and date-times with a space still read")
   func tomlDatesStillRead() throws {
     let p = try TestProject(files: [

@@ -81,7 +81,7 @@ public enum RunLifecycle {
     try log.log("Writing meta opdef")
     try FileIO.write(opdef.json.prettyPrinted(), to: run.metaPath(MetaFile.opdef), mode: ro)
     try log.log("Writing meta config")
-    try FileIO.write(JSONValue.object(config).prettyPrinted(), to: run.metaPath(MetaFile.config), mode: ro)
+    try FileIO.writeAtomically(JSONValue.object(config).prettyPrinted(), to: run.metaPath(MetaFile.config), mode: ro)
     try FileIO.makeDirectories(run.metaPath("proc"))
     try log.log("Writing meta proc cmd")
     try FileIO.write(command.command.json.prettyPrinted(), to: run.metaPath(MetaFile.cmd), mode: ro)
@@ -155,7 +155,7 @@ public enum RunLifecycle {
     if applied.config != values {
       let path = run.metaPath(MetaFile.config)
       try FileIO.makeWritable(path)
-      try FileIO.write(JSONValue.object(applied.config).prettyPrinted(), to: path, mode: FileIO.readOnlyMode)
+      try FileIO.writeAtomically(JSONValue.object(applied.config).prettyPrinted(), to: path, mode: FileIO.readOnlyMode)
     }
     try files.record(.source, scanned: scanned)
 
@@ -224,7 +224,7 @@ public enum RunLifecycle {
 
     try log.log("Writing meta summary")
     let summary = RunSummary.read(run: run, opdef: opdef)
-    try FileIO.write(summary.prettyPrinted(), to: run.metaPath(MetaFile.summary), mode: FileIO.readOnlyMode)
+    try FileIO.writeAtomically(summary.prettyPrinted(), to: run.metaPath(MetaFile.summary), mode: FileIO.readOnlyMode)
     try writeTimestamp(MetaFile.stopped, run: run)
 
     var code = exitCode
@@ -365,14 +365,14 @@ public enum RunLifecycle {
 
   static func writeTimestamp(_ name: String, run: Run) throws {
     try RunnerLog(run: run).log("Writing meta \(name)")
-    try FileIO.write(String(RunClock.nowMicros()), to: run.metaPath(name), mode: FileIO.readOnlyMode)
+    try FileIO.writeAtomically(String(RunClock.nowMicros()), to: run.metaPath(name), mode: FileIO.readOnlyMode)
   }
 
   static func writeRunner(_ run: Run) throws {
     let path = run.metaPath(MetaFile.runner)
     try FileIO.makeDirectories(run.metaPath("proc"))
     if FileIO.exists(path) { try FileIO.makeWritable(path) }
-    try FileIO.write(RunnerIdentity.current().json.prettyPrinted(), to: path)
+    try FileIO.writeAtomically(RunnerIdentity.current().json.prettyPrinted(), to: path)
   }
 
   /// A platform string like `Linux-6.1.0-x86_64`.

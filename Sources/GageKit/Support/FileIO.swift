@@ -37,6 +37,11 @@ public enum FileIO {
     }
   }
 
+  /// Writes UTF-8 text atomically (see `writeAtomically(_:to:mode:)` for bytes).
+  public static func writeAtomically(_ text: String, to path: String, mode: mode_t = writableMode) throws {
+    try writeAtomically(Array(text.utf8), to: path, mode: mode)
+  }
+
   /// Makes a new directory `<parent>/<prefix>XXXXXX` (mode 0700); returns its path.
   public static func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
     var template = Array(join(parent, prefix + "XXXXXX").utf8CString)
