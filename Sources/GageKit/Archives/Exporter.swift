@@ -170,14 +170,15 @@ public struct Exporter {
       }
     }
     if FileIO.isDirectoryNoFollow(run.userDir) {
-      _ = try walk(run.userDir, bagPrefix: "data/\(run.id).user", expected: [:], into: &items)
+      // The log's entries; not the hidden temporaries of writers adding one right now.
+      _ = try walk(run.userDir, bagPrefix: "data/\(run.id).user", expected: [:], skipHidden: true, into: &items)
     }
   }
 
-  /// Adds the items under `dir` (the dir itself included); returns the relative paths of
-  /// its files and links.
+  /// Adds the items under `dir` (the dir itself included), but `skip` and, with
+  /// `skipHidden`, names starting with `.`; returns the relative paths of its files and links.
   private func walk(
-    _ dir: String, bagPrefix: String, expected: [String: String], skip: Set<String> = [],
+    _ dir: String, bagPrefix: String, expected: [String: String], skip: Set<String> = [], skipHidden: Bool = false,
     into items: inout [String: Item]
   ) throws -> Set<String> {
     var files: Set<String> = []
@@ -189,7 +190,7 @@ public struct Exporter {
         }
         let full = path + "/" + name
         let relative = rel.isEmpty ? name : rel + "/" + name
-        if skip.contains(relative) { continue }
+        if skip.contains(relative) || (skipHidden && name.hasPrefix(".")) { continue }
         var st = stat()
         guard lstat(full, &st) == 0 else { throw GageError.io(path: full, operation: "stat", errno: errno) }
         let key = bagPrefix + "/" + relative

@@ -44,6 +44,24 @@ struct ArchiveCommandTests {
     #expect(project.runsDirEntries(other).allSatisfy { !$0.hasPrefix(".import") }, "\(project.runsDirEntries(other))")
   }
 
+  @Test("A label being written while the run is exported: its hidden temporary is not archived, its entries are")
+  func annotationTemporaryNotExported() throws {
+    let project = try ArchiveFixture.project()
+    defer { project.remove() }
+    let run = try #require(project.runs().first)
+    #expect(try project.gage(["label", "1", "--set", "kept"]).exitCode == 0)
+    // What a writer holds before renaming its entry into place (AttributeLog.log).
+    try writeFile(FileIO.join(run.userDir, ".0190aaaa-0000-4000-8000-000000000000.json.4242.tmp"), "{\"set\"")
+    let archive = project.tmp.path("runs.tar")
+    let export = try project.gage(["archive", "export", "1", "-o", archive])
+    #expect(export.exitCode == 0, "\(export)")
+    let listing = try Command.run("/bin/tar", ["-tf", archive], in: project.tmp.path())
+    #expect(!listing.stdout.contains(".tmp"), "\(listing)")
+    let other = project.tmp.path("other-runs")
+    #expect(try project.gage(["archive", "import", archive, "--runs", other]).exitCode == 0)
+    #expect(try project.gage(["select", "--label", "--runs", other]).stdout == "kept\n")
+  }
+
   @Test("The archive is a BagIt bag: bagit.txt, bag-info.txt, both manifests, data/<id>, data/<id>.meta")
   func layout() throws {
     let project = try ArchiveFixture.project()
