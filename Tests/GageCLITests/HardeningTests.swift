@@ -60,40 +60,37 @@ struct HardeningTests {
     #expect(json.arrayValue?.first?["label"] == .string("red\u{1B}[31m\nnext"))
   }
 
-  @Test("TOML the parser underneath asserts on (odd table names, } in an array) is a clear error, not an abort", arguments: [
-    "[\u{FFFD}train]\nexec = \"x\"\n", "[\u{12}train]\n", "[é]\n", "[[ é]]\n", "\u{FEFF}[%x]\n", "o = [1, }]\n", "o = [\n}\n",
-  ])
-  func tomlHeaderAbort(_ text: String) throws {
-    let p = try TestProject(files: ["gage.toml": text])
-    defer { p.remove() }
-    let result = try p.gage(["check"])
-    #expect(result.exitCode == 1, "\(result)")
-    #expect(result.stderr.contains("invalid TOML: a table name must start with a letter, a digit, _, - or a quote")
-      || result.stderr.contains("invalid TOML: } where an array value or ] was expected"), "\(result)")
+  /// A Gage file that aborted inside the TOML parser or TOMLKit, and the error it gives now.
+  struct TOMLAbort: Sendable, CustomTestStringConvertible {
+    var text: String
+    var message: String
+    var testDescription: String { text.debugDescription }
+
+    static let tableName = "invalid TOML: a table name must start with a letter, a digit, _, - or a quote"
+    static let brace = "invalid TOML: } where an array value or ] was expected"
+    static let dateThenDigit = "invalid TOML: a date, a space and a single digit; a time is written HH:MM:SS"
+    static let nulKey = "cannot be read back (a key may not hold a NUL character"
+
+    static let all: [TOMLAbort] =
+      ["[\u{FFFD}train]\nexec = \"x\"\n", "[\u{12}train]\n", "[é]\n", "[[ é]]\n", "\u{FEFF}[%x]\n"].map { .init(text: $0, message: tableName) }
+      + ["o = [1, }]\n", "o = [\n}\n"].map { .init(text: $0, message: brace) }
+      + [
+        "[t]\nexec = \"x\"\nwhen = 2020-01-01 0\n", "[t]\nwhen = [2020-01-01 7]\n", "t = {when = 2020-01-01 7}\n", "d=4-------n= 0]\n",
+        "[t]\nwhen = 2020-01-01 0 # a comment\n",
+      ].map { .init(text: $0, message: dateThenDigit) }
+      + ["[\"a\\u0000b\"]\nexec = \"x\"\n", "[t]\nexec = \"x\"\n[t.env]\n\"K\\u0000\" = \"v\"\n"].map { .init(text: $0, message: nulKey) }
   }
 
-  @Test("a date, a space and one digit (the parser underneath asserts on it) is a clear error with its position; real date-times still read (found by libFuzzer)", arguments: [
-    "[t]\nexec = \"x\"\nwhen = 2020-01-01 0\n", "[t]\nwhen = [2020-01-01 7]\n", "t = {when = 2020-01-01 7}\n", "d=4-------n= 0]\n",
-    "[t]\nwhen = 2020-01-01 0 # a comment\n",
-  ])
-  func tomlDateThenDigit(_ text: String) throws {
-    let p = try TestProject(files: ["gage.toml": text])
+  @Test(
+    "TOML the parser underneath asserts on (odd table names, } in an array, a date, a space and one digit) or TOMLKit traps on (a key holding NUL) is a clear error, not an abort (found by libFuzzer)",
+    arguments: TOMLAbort.all)
+  func tomlAbort(_ c: TOMLAbort) throws {
+    let p = try TestProject(files: ["gage.toml": c.text])
     defer { p.remove() }
     let result = try p.gage(["check"])
     #expect(result.exitCode == 1, "\(result)")
-    #expect(result.stderr.contains("invalid TOML: a date, a space and a single digit; a time is written HH:MM:SS"), "\(result)")
-    #expect(result.stderr.contains("gage.toml:"), "the position is given: \(result)")
-  }
-
-  @Test("a TOML key holding a NUL character is a clear error, not a trap in TOMLKit's iterator (found by libFuzzer)", arguments: [
-    "[\"a\\u0000b\"]\nexec = \"x\"\n", "[t]\nexec = \"x\"\n[t.env]\n\"K\\u0000\" = \"v\"\n",
-  ])
-  func tomlKeyWithNUL(_ text: String) throws {
-    let p = try TestProject(files: ["gage.toml": text])
-    defer { p.remove() }
-    let result = try p.gage(["check"])
-    #expect(result.exitCode == 1, "\(result)")
-    #expect(result.stderr.contains("cannot be read back (a key may not hold a NUL character"), "\(result)")
+    #expect(result.stderr.contains(c.message), "\(result)")
+    #expect(result.stderr.contains("gage.toml:"), "the file is named: \(result)")
   }
 
   @Test("TOML dates and date-times with a space still read")

@@ -57,9 +57,9 @@ public enum RunLifecycle {
       try FileIO.makeDirectories(FileIO.join(temp, "proc"))
       try FileIO.write(RunnerIdentity.current().json.prettyPrinted(), to: FileIO.join(temp, MetaFile.runner))
       try FileIO.write(opref.encoded, to: FileIO.join(temp, MetaFile.opref), mode: FileIO.readOnlyMode)
-      if FileIO.exists(run.metaDir) || rename(temp, run.metaDir) != 0 {
-        throw GageError.io(path: run.metaDir, operation: "create", errno: FileIO.exists(run.metaDir) ? EEXIST : errno)
-      }
+      // rename(2) would replace an empty directory: an existing meta dir is a collision.
+      if FileIO.exists(run.metaDir) { throw GageError.io(path: run.metaDir, operation: "create", errno: EEXIST) }
+      if rename(temp, run.metaDir) != 0 { throw GageError.io(path: run.metaDir, operation: "create", errno: errno) }
     } catch {
       try? FileIO.removeTree(temp)
       throw error
