@@ -64,7 +64,7 @@ struct Comment: ParsableCommand {
             RunAnnotations(run: record.run).comments().map {
               .object([
                 "id": .string($0.id), "author": .string($0.author), "message": .string($0.message),
-                "time": .string(RunClock.iso(micros: $0.timestamp * 1000)),
+                "time": $0.micros.map { .string(RunClock.iso(micros: $0)) } ?? .null,
               ])
             }),
         ])
@@ -77,7 +77,7 @@ struct Comment: ParsableCommand {
         let comments = RunAnnotations(run: record.run).comments()
         Console.print(Console.bold(record.name) + (comments.isEmpty ? "  (no comments)" : ""))
         for c in comments {
-          Console.print("  \(c.id)  \(c.author)  \(RunClock.local(micros: c.timestamp * 1000))")
+          Console.print("  \(c.id)  \(c.author)  \(c.micros.map { RunClock.local(micros: $0) } ?? "unknown time")")
           for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) {
             Console.print("    \(line)")
           }

@@ -9,6 +9,10 @@ struct Delete: ParsableCommand {
       A deleted run moves to the trash: gage runs --deleted lists it, gage restore brings it
       back, gage purge removes it for good. The run's files are not touched: the move is a
       marker in <id>.move/. With -p every file of the run is removed at once.
+
+      A running run is never deleted: stop it first. A run that reads running on another
+      host (it was started there on a shared runs dir) is deleted only with --force, when
+      that host no longer runs it.
       """,
     aliases: ["rm", "del"]
   )
@@ -25,6 +29,11 @@ struct Delete: ParsableCommand {
 
   @Flag(name: .shortAndLong, help: "Do not ask.")
   var yes = false
+
+  @Flag(
+    name: .long,
+    help: "Also delete runs that read running on another host (one that no longer runs them).")
+  var force = false
 
   @OptionGroup var runs: RunsOptions
 
@@ -51,7 +60,11 @@ struct Delete: ParsableCommand {
     var done = 0
     for (_, record) in selected {
       do {
-        if permanent { try RunRemoval.purge(record) } else { try RunRemoval.trash(record) }
+        if permanent {
+          try RunRemoval.purge(record, force: force)
+        } else {
+          try RunRemoval.trash(record, force: force)
+        }
         done += 1
       } catch let error as GageError {
         failures.append(error.message)

@@ -32,7 +32,8 @@ struct Purge: ParsableCommand {
     try Confirmation.ask(
       "PERMANENTLY delete \(n)", rows: selected, yes: yes, defaultYes: false,
       warning: "This cannot be undone.")
-    for (_, record) in selected { try RunRemoval.purge(record) }
+    // A run in the trash that reads running elsewhere was deleted with --force already.
+    for (_, record) in selected { try RunRemoval.purge(record, force: true) }
     Console.note("Purged \(n)")
   }
 }

@@ -117,7 +117,7 @@ struct Show: ParsableCommand {
       Console.print(Console.bold("Comments"))
       for c in info.comments {
         Console.print(
-          "  \(Console.dim("\(c.id)  \(c.author)  \(RunClock.local(micros: c.timestamp * 1000))"))")
+          "  \(Console.dim("\(c.id)  \(c.author)  \(c.micros.map { RunClock.local(micros: $0) } ?? "unknown time")"))")
         for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) {
           Console.print("    \(Console.printable(String(line)))")
         }

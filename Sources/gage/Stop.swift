@@ -52,6 +52,8 @@ struct Stop: ParsableCommand {
       case .elsewhere(let host):
         failures.append("run \(record.name) runs on \(host); stop it there")
       case .notRunning: Console.note("Run \(record.name) had already ended")
+      case .refused(let pid):
+        failures.append("run \(record.name) is run by process \(pid), which gage never signals; stop it there")
       }
     }
     if timeout > 0 {

@@ -37,8 +37,7 @@ public enum Bag {
   /// path or a malformed line is an error naming the line.
   public static func parseManifest(_ text: String, name: String) throws -> [String: String] {
     var result: [String: String] = [:]
-    for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+    for (n, line) in lines(text).enumerated() {
       guard let space = line.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
         throw BagProblem(entry: name, reason: "line \(n + 1) is not `<sha256>  <path>`")
       }
@@ -53,6 +52,11 @@ public enum Bag {
       result[path] = digest
     }
     return result
+  }
+
+  /// The non-empty lines of a tag file, ended by LF, CR LF or CR (RFC 8493 allows each).
+  static func lines(_ text: String) -> [Substring] {
+    text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
   }
 
   /// The `YYYY-MM-DD` date (UTC) of an epoch time in microseconds.
@@ -111,8 +115,7 @@ public struct BagInfo: Sendable, Equatable {
   /// Parses `bag-info.txt` (labels, values, continuation lines); needs Payload-Oxum.
   public static func parse(_ text: String) throws -> BagInfo {
     var fields: [(String, String)] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-      let l = line.hasSuffix("\r") ? line.dropLast() : line
+    for l in Bag.lines(text) {
       if let first = l.first, first == " " || first == "\t", let last = fields.popLast() {
         fields.append((last.0, last.1 + " " + l.trimmingCharacters(in: .whitespaces)))
         continue
@@ -124,6 +127,9 @@ public struct BagInfo: Sendable, Equatable {
     }
     func values(_ label: String) -> [String] {
       fields.filter { $0.0.lowercased() == label.lowercased() }.map(\.1)
+    }
+    for label in ["Payload-Oxum", "Bagging-Date", "Gage-Archive-Version"] where values(label).count > 1 {
+      throw BagProblem(entry: Bag.infoFile, reason: "has \(label) more than once")
     }
     guard let oxum = values("Payload-Oxum").first else {
       throw BagProblem(entry: Bag.infoFile, reason: "has no Payload-Oxum")

@@ -37,6 +37,7 @@ struct BagScan {
     if !path.hasPrefix(Bag.payloadDir + "/") { return true }
     let parts = path.split(separator: "/")
     if parts.count == 3, parts[1].hasSuffix(".meta"), parts[2] == "manifest" || parts[2] == "seal" { return true }
+    if parts.count == 3, parts[1].hasSuffix(".user") { return size <= ArrivingRunCheck.maxAnnotationBytes && budget >= size }
     return size <= smallFileLimit && budget >= size
   }
 

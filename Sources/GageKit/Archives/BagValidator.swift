@@ -88,6 +88,9 @@ struct BagValidator {
       var id = name
       if name.hasSuffix(".meta") { id = String(name.dropLast(5)); metas.insert(id) } else if name.hasSuffix(".user") { id = String(name.dropLast(5)) }
       guard RunID.isValid(id) else { throw BagProblem(entry: "data/" + name, reason: "not a run (data/ holds <id>, <id>.meta and <id>.user)") }
+      guard RunID.isCanonical(id) else {
+        throw BagProblem(entry: "data/" + name, reason: "a run id in upper case; run ids are lowercase")
+      }
       ids.insert(id)
     }
     for id in ids where !metas.contains(id) {
@@ -104,7 +107,7 @@ struct BagValidator {
   private func symlinks() throws -> [String: String] {
     guard let bytes = try scan.content(Bag.symlinksFile) else { return [:] }
     var links: [String: String] = [:]
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+    for line in Bag.lines(String(decoding: bytes, as: UTF8.self)) {
       let path = PathEncoding.decode(String(line))
       guard path.hasPrefix(Bag.payloadDir + "/"), scan.files[path] != nil else {
         throw BagProblem(entry: Bag.symlinksFile, reason: "lists \"\(path)\", which is not a payload file")
@@ -137,5 +140,24 @@ struct BagValidator {
     try RunContentCheck(id: id, prefix: "data/").check(
       runFiles: files("data/\(id)/"), manifest: try scan.content(metaPrefix + MetaFile.manifest),
       metaFiles: metaFiles, seal: try scan.content(metaPrefix + MetaFile.seal))
+    let arriving = ArrivingRunCheck(id: id, prefix: "data/")
+    try arriving.checkMeta { try content(metaPrefix + $0) }
+    let userPrefix = "data/\(id).user/"
+    for path in scan.dirs where path.hasPrefix(userPrefix) {
+      throw BagProblem(entry: path, reason: "a directory among annotations; \(id).user/ holds entries only")
+    }
+    for name in files(userPrefix).keys.sorted() {
+      try arriving.checkAnnotation(name: name, bytes: try content(userPrefix + name) ?? [])
+    }
+  }
+
+  /// The content of a file of the bag, nil when it is absent; a present file that was not
+  /// kept (too much to hold in memory while only verifying) cannot be checked.
+  private func content(_ path: String) throws -> [UInt8]? {
+    guard scan.files[path] != nil else { return nil }
+    guard let bytes = try scan.content(path) else {
+      throw BagProblem(entry: path, reason: "cannot be checked: the archive's small files exceed the memory budget")
+    }
+    return bytes
   }
 }

@@ -66,9 +66,12 @@ public struct Importer {
       return .alreadyPresent(annotations: try mergeAnnotations(from: source.userDir, into: target.userDir))
     }
     if FileIO.exists(target.runDir) {
-      return .conflict("\(target.runDir) exists without a meta dir; skipped")
-    }
-    if FileIO.isDirectoryNoFollow(source.runDir) {
+      // An import or pull killed between moving the run dir and the meta leaves the run
+      // dir alone: it is adopted when it holds exactly what this run's manifest lists.
+      guard Self.holdsExactly(target.runDir, manifest: source.metaPath(MetaFile.manifest)) else {
+        return .conflict("\(target.runDir) exists without a meta dir and differs from run \(id)'s manifest; skipped")
+      }
+    } else if FileIO.isDirectoryNoFollow(source.runDir) {
       try move(source.runDir, target.runDir)
     } else {
       try FileIO.makeDirectories(target.runDir)
@@ -82,6 +85,26 @@ public struct Importer {
     }
     try move(source.metaDir, target.metaDir)
     return .imported
+  }
+
+  /// Whether `dir` (not a link) holds exactly the files the manifest at `manifest` lists,
+  /// with their digests.
+  static func holdsExactly(_ dir: String, manifest: String) -> Bool {
+    guard FileIO.isDirectoryNoFollow(dir), let text = FileIO.readTextIfPresent(manifest),
+      let listed = try? Manifest.parse(text, source: manifest).digestsByPath
+    else { return false }
+    var found = 0
+    do {
+      try RunDirScanner.walk(dir, prefix: "", invalid: { _, _ in throw GageError.invalidData("unlisted name") }) { rel, _ in
+        guard let digest = listed[rel], try FileDigest.ofFile(FileIO.join(dir, rel)) == digest else {
+          throw GageError.invalidData("differs")
+        }
+        found += 1
+      }
+    } catch {
+      return false
+    }
+    return found == listed.count
   }
 
   /// The seal (and manifest) text: equal texts mean the same sealed part.

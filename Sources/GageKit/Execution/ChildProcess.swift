@@ -102,7 +102,7 @@ public final class ChildProcess {
 
   /// Sends `signal` to the child's whole process group.
   public func signalGroup(_ signal: Int32) {
-    kill(-pid, signal)
+    ProcessSignals.sendToGroup(signal, leader: pid)
   }
 
   /// Waits for the child to exit (blocking); returns its exit code, or minus the signal

@@ -64,7 +64,7 @@ public enum PhaseRunner {
       let since = signalledAt ?? now
       signalledAt = since
       if now - since >= grace {
-        kill(-child.pid, SIGKILL)
+        child.signalGroup(SIGKILL)
         killed = true
         try? log.log("The \(phase.rawValue) phase outlived the signal by \(grace / 1000) s; killed")
       }

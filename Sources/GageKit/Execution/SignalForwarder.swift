@@ -8,7 +8,8 @@ nonisolated(unsafe) private var lastSignal: sig_atomic_t = 0
 private let forward: @convention(c) (Int32) -> Void = { sig in
   lastSignal = sig
   let group = forwardGroup
-  if group > 0 { kill(-group, sig) }
+  // Only the phase's own group, never PID 0 or 1 (kill(-1) would reach every process).
+  if group > 1 { kill(-group, sig) }
 }
 
 /// Passes Ctrl-C (SIGINT) and SIGTERM on to the process group of the running phase, and

@@ -199,7 +199,7 @@ public enum Attestation {
   public static func write(_ text: String, to path: String) throws {
     let dir = (path as NSString).deletingLastPathComponent
     let base = (path as NSString).lastPathComponent
-    let temp = FileIO.join(dir.isEmpty ? "." : dir, ".\(base).\(getpid()).tmp")
+    let temp = FileIO.join(dir.isEmpty ? "." : dir, StaleTemporaryFiles.temporaryName(for: base))
     do {
       try FileIO.write(text, to: temp)
     } catch GageError.io(_, _, let code) {

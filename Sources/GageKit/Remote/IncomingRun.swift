@@ -20,8 +20,6 @@ struct IncomingRun {
   /// Deepest directory nesting accepted, and most files per run.
   static let maxDepth = 256
   static let maxFiles = 1_000_000
-  /// Largest annotation entry.
-  static let maxEntryBytes = 1 << 20
 
   /// Writes and checks the sealed commit; throws a `BagProblem` naming the entry.
   func extractSealed(_ commit: git_oid) throws {
@@ -54,23 +52,13 @@ struct IncomingRun {
       let path = FileIO.join(metaDir, name)
       return FileIO.exists(path) && !FileIO.isSymlink(path) ? try FileIO.readBytes(path) : nil
     }
-    // A lock would make the run read as running here, and `gage stop` signal the PID it
-    // holds; a pushed run is finished and its commit never carries one.
-    let lock = FileIO.join(metaDir, MetaFile.lock)
-    if FileIO.exists(lock) || FileIO.isSymlink(lock) {
-      throw BagProblem(entry: "\(id).meta/\(MetaFile.lock)", reason: "a lock file: a pushed run is finished and carries none")
-    }
-    if let recorded = try content(MetaFile.id) {
-      let named = String(decoding: recorded, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-      guard named == id else {
-        throw BagProblem(
-          entry: "\(id).meta/\(MetaFile.id)",
-          reason: "names the run \"\(named.prefix(64))\": the commit holds another run's meta under the id \(id)")
-      }
-    }
     metaFiles[MetaFile.seal] = nil
     try RunContentCheck(id: id, prefix: "").check(
       runFiles: runFiles, manifest: try content(MetaFile.manifest), metaFiles: metaFiles, seal: try content(MetaFile.seal))
+    let lock = FileIO.join(metaDir, MetaFile.lock)
+    try ArrivingRunCheck(id: id, prefix: "").checkMeta { name in
+      name == MetaFile.lock && FileIO.isSymlink(lock) ? [] : try content(name)
+    }
   }
 
   /// Writes the annotation entries of the commit (`<id>.user/*.json`); returns their names.
@@ -80,10 +68,8 @@ struct IncomingRun {
     let dir = FileIO.join(destination, id + ".user")
     try FileIO.makeDirectories(dir)
     for (name, oid) in entries {
-      let bytes = try blob(oid, limit: Self.maxEntryBytes, entry: "\(id).user/\(name)")
-      guard (try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)))?.objectValue != nil else {
-        throw BagProblem(entry: "\(id).user/\(name)", reason: "not an annotation entry (a JSON object)")
-      }
+      let bytes = try blob(oid, limit: ArrivingRunCheck.maxAnnotationBytes, entry: "\(id).user/\(name)")
+      try ArrivingRunCheck(id: id, prefix: "").checkAnnotation(name: name, bytes: bytes)
       guard try FileIO.createExclusive(bytes, at: FileIO.join(dir, name), mode: FileIO.readOnlyMode) else {
         throw BagProblem(entry: "\(id).user/\(name)", reason: Self.collision)
       }

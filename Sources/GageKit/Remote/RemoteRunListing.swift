@@ -76,7 +76,7 @@ public struct RemoteRunListing {
       if let user = remote[RunRefs.user + id], let entries = try? AnnotationSync(repository: repository).entries(of: user, id: id) {
         var log: [AttributeLogEntry] = []
         for (name, oid) in entries.sorted(by: { $0.key < $1.key }) {
-          guard let bytes = try? repository.blob(oid, limit: IncomingRun.maxEntryBytes),
+          guard let bytes = try? repository.blob(oid, limit: ArrivingRunCheck.maxAnnotationBytes),
             let value = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)),
             let entry = AttributeLogEntry(name: name, json: value)
           else { continue }

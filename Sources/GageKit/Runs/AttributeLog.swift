@@ -51,7 +51,7 @@ public struct AttributeLog {
       "delete": .array(delete.map(JSONValue.string)),
     ])
     let name = RunID.timeOrdered() + ".json"
-    let temp = FileIO.join(dir, ".\(name).\(getpid()).tmp")
+    let temp = FileIO.join(dir, StaleTemporaryFiles.temporaryName(for: name))
     try FileIO.write(entry.compact(), to: temp, mode: FileIO.readOnlyMode)
     if rename(temp, FileIO.join(dir, name)) != 0 {
       let code = errno

@@ -5,8 +5,10 @@ public struct RunComment: Sendable, Equatable {
   public var id: String
   /// Who wrote it.
   public var author: String
-  /// When, in epoch milliseconds.
-  public var timestamp: Int64
+  /// When, in epoch milliseconds; nil when the entry holds no possible time.
+  public var timestamp: Int64?
+  /// When, in epoch microseconds.
+  public var micros: Int64? { timestamp.map { $0 * 1000 } }
   /// The text.
   public var message: String
 }
@@ -74,19 +76,14 @@ public struct RunAnnotations {
         guard let id = Self.commentID(key), let message = value["msg"]?.stringValue else {
           continue
         }
-        let timestamp: Int64
-        switch value["timestamp"] {
-        case .int(let t): timestamp = Int64(t)
-        case .double(let t): timestamp = Int64(t)
-        default: timestamp = 0
-        }
-        byID[id] = RunComment(id: id, author: entry.author, timestamp: timestamp, message: message)
+        byID[id] = RunComment(
+          id: id, author: entry.author, timestamp: RunClock.millis(value["timestamp"]), message: message)
       }
       for key in entry.delete {
         if let id = Self.commentID(key) { byID[id] = nil }
       }
     }
-    return byID.values.sorted { ($0.timestamp, $0.id) < ($1.timestamp, $1.id) }
+    return byID.values.sorted { ($0.timestamp ?? 0, $0.id) < ($1.timestamp ?? 0, $1.id) }
   }
 
   /// The comment messages among replayed attributes, oldest first.
@@ -94,9 +91,7 @@ public struct RunAnnotations {
     var found: [(Int64, String, String)] = []
     for (key, value) in attributes {
       guard let id = commentID(key), let message = value["msg"]?.stringValue else { continue }
-      var t: Int64 = 0
-      if case .int(let v) = value["timestamp"] ?? .null { t = Int64(v) }
-      found.append((t, id, message))
+      found.append((RunClock.millis(value["timestamp"]) ?? 0, id, message))
     }
     return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
   }

@@ -79,7 +79,7 @@ public struct RunInfo {
       comments.map {
         .object([
           "id": .string($0.id), "author": .string($0.author), "message": .string($0.message),
-          "time": .string(RunClock.iso(micros: $0.timestamp * 1000)),
+          "time": $0.micros.map { .string(RunClock.iso(micros: $0)) } ?? .null,
         ])
       })
     o["summary"] = summary

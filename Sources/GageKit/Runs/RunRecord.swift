@@ -173,7 +173,7 @@ public struct RunRecord: Sendable {
     }
     func time(_ name: String) -> Int64? {
       guard let t = text(name) else { return nil }
-      if let value = Int64(t.trimmingCharacters(in: .whitespacesAndNewlines)) { return value }
+      if let value = RunClock.micros(t) { return value }
       problems.append("\(name) holds \"\(t.prefix(40))\", not a timestamp")
       return nil
     }

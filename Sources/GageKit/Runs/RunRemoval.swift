@@ -7,9 +7,10 @@ import Foundation
 /// Deleting, restoring and purging runs. A delete moves the run to the trash with a marker
 /// (SPEC §3); a permanent delete (and a purge) removes every file of the run.
 public enum RunRemoval {
-  /// Moves `record`'s run to the trash.
-  public static func trash(_ record: RunRecord) throws {
-    try refuseRunning(record, "delete")
+  /// Moves `record`'s run to the trash. A run that reads running is refused, unless it
+  /// runs on another host and `force` says that host no longer runs it.
+  public static func trash(_ record: RunRecord, force: Bool = false) throws {
+    try refuseRunning(record, force: force)
     try RunMoves.move(record.run, to: RunMoves.trash)
   }
 
@@ -24,9 +25,10 @@ public enum RunRemoval {
     }
   }
 
-  /// Removes every file of `record`'s run: the run dir, the meta, and its sidecars.
-  public static func purge(_ record: RunRecord) throws {
-    try refuseRunning(record, "delete")
+  /// Removes every file of `record`'s run: the run dir, the meta, and its sidecars (a
+  /// running run as `trash` says).
+  public static func purge(_ record: RunRecord, force: Bool = false) throws {
+    try refuseRunning(record, force: force)
     let base = FileIO.join(record.runsDir, record.id)
     // The meta first: without it, what is left is no longer a run.
     let order =
@@ -46,10 +48,15 @@ public enum RunRemoval {
     RunIndex.noteChanged(record.run)
   }
 
-  private static func refuseRunning(_ record: RunRecord, _ verb: String) throws {
-    if record.status == .running {
+  private static func refuseRunning(_ record: RunRecord, force: Bool) throws {
+    guard record.status == .running else { return }
+    guard let host = record.host else {
+      throw GageError.conflict("run \(record.name) is running; stop it first (gage stop \(record.name))")
+    }
+    if !force {
       throw GageError.conflict(
-        "run \(record.name) is running; stop it first (gage stop \(record.name))")
+        "run \(record.name) reads running on \(host); stop it there, or if \(host) no longer runs it, "
+          + "delete it with --force")
     }
   }
 

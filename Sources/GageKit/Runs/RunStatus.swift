@@ -41,15 +41,25 @@ public struct StatusReading: Sendable, Equatable {
   public var reason: String?
   /// The host of a run running elsewhere.
   public var host: String?
+  /// The process whose life was verified for a run running here: its runner (this tool),
+  /// or the PID in the lock of a run Python Gage runs. The only process `gage stop` signals.
+  public var process: Int32?
 
   /// Applies SPEC §3's rules to the meta files `exists` and `text` see: `proc/exit` (0
-  /// completed, > 0 error, < 0 terminated); else a live runner (same host, PID and process
-  /// start time, or a lock held on another host) → running, a dead one → terminated; else
-  /// `started` → terminated; else `staged` → staged; else a runner of this host that died
-  /// before staging finished → terminated; else pending.
+  /// completed, > 0 error, < 0 terminated); else, once started or locked, a runner of this
+  /// host and boot whose PID lives with the recorded start time → running, a runner of
+  /// another host → running there, any other → terminated; else `staged` → staged; else a
+  /// runner of this host that died before staging finished → terminated; else pending. A
+  /// `proc/runner.json` holding impossible values makes an unfinished run unknown.
   public static func read(exists: (String) -> Bool, text: (String) -> String?) -> StatusReading {
-    let runner = text(MetaFile.runner).flatMap { try? JSONValue.parse($0) }.flatMap(
-      RunnerIdentity.init(json:))
+    var runner: RunnerIdentity?
+    var runnerProblem: String?
+    if let runnerText = text(MetaFile.runner) {
+      switch RunnerIdentity.parse(text: runnerText) {
+      case .success(let identity): runner = identity
+      case .failure(let invalid): runnerProblem = invalid.reason
+      }
+    }
     var reading = StatusReading(status: .pending)
     if let exitText = text(MetaFile.exit) {
       let trimmed = exitText.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -67,21 +77,26 @@ public struct StatusReading: Sendable, Equatable {
         return reading
       }
     }
+    if let runnerProblem {
+      reading.status = .unknown
+      reading.reason = runnerProblem
+      return reading
+    }
     let lock = text(MetaFile.lock)
     if lock != nil || exists(MetaFile.started) {
       if let runner {
-        if runner.host != RunnerIdentity.hostName() {
+        if runner.host != HostIdentity.current.name {
           reading.status = .running
           reading.host = runner.host
+        } else if runner.isAliveHere {
+          reading.status = .running
+          reading.process = runner.pid
         } else {
-          reading.status = runner.isAliveHere ? .running : .terminated
+          reading.status = .terminated
         }
-      } else if let lock, let pid = Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)),
-        pid > 0,
-        kill(pid, 0) == 0 || errno == EPERM
-      {
-        // Older Gage records no runner identity: a live lock PID is the best evidence.
+      } else if let lock, let pid = legacyLockProcess(lock, started: text(MetaFile.started)) {
         reading.status = .running
+        reading.process = pid
       } else {
         reading.status = .terminated
       }
@@ -89,13 +104,29 @@ public struct StatusReading: Sendable, Equatable {
     }
     if exists(MetaFile.staged) {
       reading.status = .staged
-    } else if let runner, runner.host == RunnerIdentity.hostName(), !runner.isAliveHere {
+    } else if let runner, runner.isOfThisBoot, !runner.isAliveHere {
       // The runner that was making or staging the run died before staging finished.
       reading.status = .terminated
     } else {
       reading.status = .pending
     }
     return reading
+  }
+
+  /// How far a locked process's start may be from the run's `started` time.
+  static let lockStartSlack: ClosedRange<Int64> = -5_000_000...60_000_000
+
+  /// The PID of a lock written without a runner identity (by Python Gage), when it names a
+  /// live process here that started when the run did: a PID reused since, or a lock
+  /// carried from another host, names a process started at another time.
+  static func legacyLockProcess(_ lock: String, started: String?) -> Int32? {
+    guard let pid = Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+      let startedText = started, let startedMicros = RunClock.micros(startedText),
+      let stat = ProcessStat(pid: pid), stat.state != "Z", let processStart = stat.startMicros
+    else { return nil }
+    let (offset, overflow) = processStart.subtractingReportingOverflow(startedMicros)
+    guard !overflow, lockStartSlack.contains(offset) else { return nil }
+    return pid
   }
 }
 
@@ -106,10 +137,10 @@ extension Run {
     return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
   }
 
-  /// The runner recorded in `proc/runner.json`.
+  /// The runner recorded in `proc/runner.json`, when it holds a possible one.
   public var runner: RunnerIdentity? {
-    guard let value = try? JSONValue.read(path: metaPath(MetaFile.runner)) else { return nil }
-    return RunnerIdentity(json: value)
+    guard let text = FileIO.readTextIfPresent(metaPath(MetaFile.runner)) else { return nil }
+    return try? RunnerIdentity.parse(text: text).get()
   }
 
   /// The status and what explains it, read from the meta dir or zip.
@@ -130,13 +161,14 @@ extension Run {
 
   /// The host of a run that is running elsewhere.
   public var remoteRunnerHost: String? {
-    guard let runner, runner.host != RunnerIdentity.hostName() else { return nil }
+    guard let runner, runner.host != HostIdentity.current.name else { return nil }
     return runner.host
   }
 
-  /// A timestamp meta file (`initialized`, `staged`, `started`, `stopped`) in epoch µs.
+  /// A timestamp meta file (`initialized`, `staged`, `started`, `stopped`) in epoch µs;
+  /// nil when absent or not a possible time (see `RunClock.micros`).
   public func timestamp(_ name: String) -> Int64? {
     guard let text = FileIO.readTextIfPresent(metaPath(name)) else { return nil }
-    return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    return RunClock.micros(text)
   }
 }

@@ -4,10 +4,10 @@ import Foundation
   import Glibc
 #endif
 
-/// Stops running runs from another process: SIGTERM to the run's runner (the `gage`
-/// process that ran it), which passes it on to the run's process group and finalizes the
-/// run as terminated. When the runner is gone but the phase process lives on, the signal
-/// goes to that process's group (the run then reads terminated: its runner is dead).
+/// Stops running runs from another process: SIGTERM to the run's verified runner (the
+/// `gage` process that runs it, alive on this host with the recorded start time), which
+/// passes it on to the process group it made for the phase and finalizes the run as
+/// terminated. Nothing else is ever signalled: not a PID a lock names, not a group.
 public enum RunStopper {
   /// What happened to one run.
   public enum Outcome: Sendable, Equatable {
@@ -17,23 +17,22 @@ public enum RunStopper {
     case elsewhere(host: String)
     /// Nothing of the run is alive any more.
     case notRunning
+    /// The run's process cannot be signalled (PID 1, this process).
+    case refused(pid: Int32)
   }
 
-  /// Sends SIGTERM to whatever runs `run`.
+  /// Sends `signal` to whatever verifiably runs `run`.
   public static func stop(_ run: Run, signal: Int32 = SIGTERM) -> Outcome {
-    if let runner = run.runner {
-      if runner.host != RunnerIdentity.hostName() { return .elsewhere(host: runner.host) }
-      if runner.isAliveHere, kill(runner.pid, signal) == 0 { return .signalled(pid: runner.pid) }
+    let reading = run.statusReading
+    guard reading.status == .running else { return .notRunning }
+    if let host = reading.host { return .elsewhere(host: host) }
+    guard let pid = reading.process else { return .notRunning }
+    guard ProcessSignals.isSignallable(pid) else { return .refused(pid: pid) }
+    let sent = ProcessSignals.send(signal, to: pid) {
+      let now = run.statusReading
+      return now.status == .running && now.process == pid
     }
-    if let lock = FileIO.readTextIfPresent(run.metaPath(MetaFile.lock)),
-      let pid = Int32(lock.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
-      kill(pid, 0) == 0
-    {
-      kill(-pid, signal)
-      kill(pid, signal)
-      return .signalled(pid: pid)
-    }
-    return .notRunning
+    return sent ? .signalled(pid: pid) : .notRunning
   }
 
   /// Waits until `run` no longer reads running, up to `timeout` seconds; returns whether it

@@ -51,11 +51,40 @@ public enum RunClock {
   public static func date(micros: Int64) -> Date {
     Date(timeIntervalSince1970: Double(micros) / 1_000_000)
   }
+
+  /// The times a run can hold, in epoch microseconds: from 1970 to the end of year 9999
+  /// (UTC). Anything else read from disk is damage, never a time to compute with.
+  public static let possibleMicros: ClosedRange<Int64> = 0...253_402_300_799_999_999
+
+  /// The same range in epoch milliseconds (comment times).
+  public static let possibleMillis: ClosedRange<Int64> = 0...253_402_300_799_999
+
+  /// A timestamp file's text (decimal epoch µs) as a possible time, or nil.
+  public static func micros(_ text: String) -> Int64? {
+    guard let value = Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)), possibleMicros.contains(value) else {
+      return nil
+    }
+    return value
+  }
+
+  /// A JSON number of epoch milliseconds as a possible time, or nil (a fraction is
+  /// dropped; an integer out of range, infinity or NaN gives nil).
+  public static func millis(_ value: JSONValue?) -> Int64? {
+    let millis: Int64?
+    switch value {
+    case .int(let i): millis = Int64(exactly: i)
+    case .double(let d): millis = d.isFinite ? Int64(exactly: d.rounded(.towardZero)) : nil
+    default: millis = nil
+    }
+    guard let millis, possibleMillis.contains(millis) else { return nil }
+    return millis
+  }
 }
 
 extension RunClock {
   /// ISO 8601 UTC with milliseconds (`2026-01-02T03:04:05.678Z`) of epoch microseconds.
   public static func iso(micros: Int64) -> String {
+    guard possibleMicros.contains(micros) else { return "?" }
     var seconds = time_t(micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000)
     let millis = Int((micros - Int64(seconds) * 1_000_000) / 1000)
     var t = tm()
@@ -70,6 +99,7 @@ extension RunClock {
 
   /// `YYYY-MM-DD HH:MM:SS` in local time, for tables.
   public static func local(micros: Int64) -> String {
+    guard possibleMicros.contains(micros) else { return "?" }
     var seconds = time_t(micros / 1_000_000)
     var t = tm()
     localtime_r(&seconds, &t)

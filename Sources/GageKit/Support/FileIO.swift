@@ -27,7 +27,7 @@ public enum FileIO {
   /// see the old file or the whole new one, never a part, whenever the process dies.
   public static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = writableMode) throws {
     let dir = (path as NSString).deletingLastPathComponent
-    let temp = join(dir, ".\((path as NSString).lastPathComponent).\(getpid()).tmp")
+    let temp = join(dir, StaleTemporaryFiles.temporaryName(for: (path as NSString).lastPathComponent))
     do {
       try write(bytes, to: temp, mode: mode)
       guard rename(temp, path) == 0 else { throw GageError.io(path: path, operation: "move into place", errno: errno) }
@@ -169,6 +169,14 @@ public enum FileIO {
     } catch {
       return nil
     }
+  }
+
+  /// The target of the link at `path`, or nil when it is not a readable link.
+  public static func readLinkIfPresent(_ path: String) -> String? {
+    var buf = [CChar](repeating: 0, count: 4096)
+    let n = readlink(path, &buf, buf.count - 1)
+    guard n > 0 else { return nil }
+    return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// Whether anything (file, dir or link) exists at `path`; links are not followed.

@@ -115,8 +115,10 @@ struct HostileArchiveTests {
     let ended = try RunningProcess(executable: "/bin/true", arguments: [], directory: "/", environment: [:])
     let deadPID = ended.pid
     _ = ended.wait()
-    let abandoned = [".import-\(deadPID)-a1b2c3", ".pull-\(deadPID)-d4e5f6"]
-    let live = ".import-\(getpid())-g7h8i9"  // this test process is alive
+    // Names carry their maker's PID and host tag (this host, boot and PID namespace).
+    let tag = HostIdentity.current.tag
+    let abandoned = [".import-\(deadPID)-\(tag)-a1b2c3", ".pull-\(deadPID)-\(tag)-d4e5f6"]
+    let live = ".import-\(getpid())-\(tag)-g7h8i9"  // this test process is alive
     for name in abandoned + [live] {
       try writeFile(FileIO.join(try setup.project.tmp.makeDir("target-runs/\(name)/run"), "half.txt"), "half\n", mode: 0o444)
     }
@@ -126,7 +128,7 @@ struct HostileArchiveTests {
     for name in abandoned { #expect(!entries.contains(name), "\(entries)") }
     #expect(entries.contains(live), "\(entries)")
     // A run's meta dir being made by a killed `gage run`: listing the runs removes it.
-    let newMeta = ".new-\(deadPID)-j1k2l3"
+    let newMeta = ".new-\(deadPID)-\(tag)-j1k2l3"
     try writeFile(FileIO.join(try setup.project.tmp.makeDir("target-runs/\(newMeta)/proc"), "runner.json"), "{}")
     #expect(try setup.project.gage(["runs", "--runs", setup.target]).exitCode == 0)
     #expect(!setup.project.runsDirEntries(setup.target).contains(newMeta))

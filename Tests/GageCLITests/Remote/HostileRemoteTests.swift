@@ -367,7 +367,7 @@ struct HostileRemoteTests {
       try forge.git(["update-ref", "-d", "refs/gage/runs/\(id)"])
       try scene.expectRejected(
         try parts.commit(forge), id: other,
-        ["\(other).meta/id: names the run \"\(id)\": the commit holds another run's meta under the id \(other)"])
+        ["\(other).meta/id: names the run \"\(id)\": another run's meta under the id \(other)"])
     }
   }
 
@@ -382,7 +382,7 @@ struct HostileRemoteTests {
     proc.append(ForgedEntry("100644", "lock", try forge.blob("1")))
     parts.seal["proc/lock"] = FileDigest.hex(Array("1".utf8))
     try parts.replace(meta: "proc", with: ForgedEntry("40000", "proc", try forge.tree(proc)))
-    try scene.expectRejected(try parts.commit(forge), ["\(id).meta/proc/lock: a lock file: a pushed run is finished and carries none"])
+    try scene.expectRejected(try parts.commit(forge), ["\(id).meta/proc/lock: a lock file: only a running run has one, and only finished runs travel"])
   }
 
   /// Tree entries whose mode is not one gage writes, or whose object is not what the mode says.

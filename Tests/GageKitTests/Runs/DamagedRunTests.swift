@@ -71,10 +71,17 @@ struct DamagedRunTests {
     legacy.meta[MetaFile.lock] = String(dead)
     #expect(try Self.record(legacy, in: tmp).status == .terminated)
 
-    var live = HandMadeRun(started: Self.base, exit: nil)
+    // Older Gage records no runner: a live lock PID whose process started with the run.
+    let myStart = try #require(ProcessStat(pid: getpid())?.startMicros)
+    var live = HandMadeRun(started: myStart, exit: nil)
     live.meta[MetaFile.lock] = String(getpid())
     #expect(
-      try Self.record(live, in: tmp).status == .running, "older Gage: a live lock PID means running"
+      try Self.record(live, in: tmp).status == .running, "older Gage: a live lock PID that started with the run means running"
+    )
+    var reused = HandMadeRun(started: Self.base, exit: nil)
+    reused.meta[MetaFile.lock] = String(getpid())
+    #expect(
+      try Self.record(reused, in: tmp).status == .terminated, "a live PID that started at another time is not the run's"
     )
 
     var recorded = HandMadeRun(started: Self.base, exit: nil)

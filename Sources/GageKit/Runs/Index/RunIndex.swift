@@ -61,7 +61,7 @@ public struct RunIndex: Sendable {
     do {
       try FileIO.makeDirectories(dir)
       StaleTemporaryFiles.remove(in: dir)
-      let temp = FileIO.join(dir, ".runs.\(getpid()).\(RunClock.nowMicros()).tmp")
+      let temp = FileIO.join(dir, StaleTemporaryFiles.temporaryName(for: "runs.\(RunClock.nowMicros())"))
       try FileIO.write(text, to: temp)
       if rename(temp, recordsPath) != 0 {
         try? FileIO.removeFile(temp)

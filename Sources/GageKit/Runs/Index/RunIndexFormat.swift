@@ -209,7 +209,7 @@ enum RunIndexFormat {
       guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
       value = value &* 10 &+ Int64(c - UInt8(ascii: "0"))
     }
-    return negative ? -value : value
+    return negative ? 0 &- value : value
   }
 
   private static func line(_ buf: UnsafeBufferPointer<UInt8>, _ f: [Range<Int>], runsDir: String)
@@ -221,6 +221,7 @@ enum RunIndexFormat {
       let status = RunStatus(rawValue: text(buf, f[13]))
     else { return nil }
     func int(_ r: Range<Int>) -> Int64? { Self.int(buf, r) }
+    func time(_ r: Range<Int>) -> Int64? { int(r).flatMap { RunClock.possibleMicros.contains($0) ? $0 : nil } }
     func stamp(_ r: Range<Int>) -> UInt64 { UInt64(text(buf, r)) ?? FileStamp.racy }
     func optionalText(_ r: Range<Int>) -> String? { r.isEmpty ? nil : unescape(text(buf, r)) }
     let opref = optionalText(f[15]).flatMap { try? OpRef.decode($0) }
@@ -231,7 +232,7 @@ enum RunIndexFormat {
       status: status,
       reason: optionalText(f[17]), host: optionalText(f[18]),
       exitCode: int(f[12]).map { Int32(truncatingIfNeeded: $0) },
-      initialized: int(f[8]), staged: int(f[9]), started: int(f[10]), stopped: int(f[11]),
+      initialized: time(f[8]), staged: time(f[9]), started: time(f[10]), stopped: time(f[11]),
       label: optionalText(f[16]),
       container: optionalText(f[14]) ?? RunMoves.active, configJSON: text(buf, f[19]),
       metricsJSON: text(buf, f[20]),

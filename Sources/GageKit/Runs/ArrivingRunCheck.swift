@@ -1,0 +1,100 @@
+import Foundation
+
+/// What a run arriving from elsewhere (an archive import, a pull) must be besides intact,
+/// checked the same way on both paths before anything of it reaches a runs dir: finished
+/// (`proc/exit` holds an exit code), unlocked (no `proc/lock`: a lock would make the run
+/// read running here and point `gage stop` at a PID), its `id` file naming it, its opref,
+/// runner and timestamps readable without impossible values, and every annotation entry a
+/// well-formed log entry. A run that passes reads here as the finished run it claims to be.
+struct ArrivingRunCheck {
+  /// The run id (canonical: lowercase).
+  var id: String
+  /// How problems name an entry: `prefix + "<id>.meta/" + path`.
+  var prefix: String
+
+  /// Checks the meta files `content` reads (nil when absent; relative to the meta dir).
+  /// The first problem is thrown as a `BagProblem`.
+  func checkMeta(_ content: (String) throws -> [UInt8]?) throws {
+    let metaPrefix = "\(prefix)\(id).meta/"
+    func text(_ name: String) throws -> String? {
+      guard let bytes = try content(name) else { return nil }
+      guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw BagProblem(entry: metaPrefix + name, reason: "is not UTF-8")
+      }
+      return text
+    }
+    if try content(MetaFile.lock) != nil {
+      throw BagProblem(
+        entry: metaPrefix + MetaFile.lock, reason: "a lock file: only a running run has one, and only finished runs travel")
+    }
+    guard let exit = try text(MetaFile.exit) else {
+      throw BagProblem(entry: metaPrefix + MetaFile.exit, reason: "missing: run \(id) has not finished; only finished runs travel")
+    }
+    guard Int32(exit.trimmingCharacters(in: .whitespacesAndNewlines)) != nil else {
+      throw BagProblem(entry: metaPrefix + MetaFile.exit, reason: "holds \"\(exit.prefix(40))\", not an exit code")
+    }
+    if let recorded = try text(MetaFile.id) {
+      let named = recorded.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard named == id else {
+        throw BagProblem(
+          entry: metaPrefix + MetaFile.id,
+          reason: "names the run \"\(named.prefix(64))\": another run's meta under the id \(id)")
+      }
+    }
+    guard let opref = try text(MetaFile.opref), (try? OpRef.decode(opref)) != nil else {
+      throw BagProblem(entry: metaPrefix + MetaFile.opref, reason: "missing or not an opref (`1 <namespace> <operation>`)")
+    }
+    if let runner = try text(MetaFile.runner), case .failure(let invalid) = RunnerIdentity.parse(text: runner) {
+      throw BagProblem(entry: metaPrefix + MetaFile.runner, reason: invalid.reason)
+    }
+    for name in [MetaFile.initialized, MetaFile.staged, MetaFile.started, MetaFile.stopped] {
+      if let stamp = try text(name), RunClock.micros(stamp) == nil {
+        throw BagProblem(entry: metaPrefix + name, reason: "holds \"\(stamp.prefix(40))\", not a possible timestamp")
+      }
+    }
+  }
+
+  /// Checks one annotation entry (`<id>.user/<name>`): its name, its size and its content.
+  func checkAnnotation(name: String, bytes: [UInt8]) throws {
+    let entry = "\(prefix)\(id).user/\(name)"
+    guard AnnotationSync.isEntryName(name) else {
+      throw BagProblem(entry: entry, reason: "not an annotation entry (<time-ordered id>.json)")
+    }
+    guard bytes.count <= Self.maxAnnotationBytes else {
+      throw BagProblem(entry: entry, reason: "an annotation entry of \(bytes.count) bytes (at most \(Self.maxAnnotationBytes))")
+    }
+    if let problem = AttributeLogEntry.problem(in: bytes) { throw BagProblem(entry: entry, reason: problem) }
+  }
+
+  /// Largest annotation entry accepted.
+  static let maxAnnotationBytes = 1 << 20
+}
+
+extension AttributeLogEntry {
+  /// Why `bytes` are not an entry this tool reads back whole: a JSON object with an
+  /// `author` string, a `set` object and a `delete` list of strings; a label a string; a
+  /// comment a `msg` string with a possible `timestamp`. Nil when they are one.
+  static func problem(in bytes: [UInt8]) -> String? {
+    guard let text = String(validating: bytes, as: UTF8.self), let value = try? JSONValue.parse(text),
+      value.objectValue != nil
+    else { return "not an annotation entry (a JSON object)" }
+    if let author = value["author"], author.stringValue == nil { return "its author is not a string" }
+    if let set = value["set"] {
+      guard let attributes = set.objectValue else { return "its \"set\" is not an object" }
+      for (key, attribute) in attributes {
+        if key == "label", attribute.stringValue == nil { return "its label is not a string" }
+        guard key.hasPrefix("comment:") else { continue }
+        guard attribute["msg"]?.stringValue != nil else { return "comment \(key.dropFirst(8)) has no text" }
+        if let time = attribute["timestamp"], RunClock.millis(time) == nil {
+          return "comment \(key.dropFirst(8)) holds an impossible timestamp"
+        }
+      }
+    }
+    if let delete = value["delete"] {
+      guard let keys = delete.arrayValue, keys.allSatisfy({ $0.stringValue != nil }) else {
+        return "its \"delete\" is not a list of names"
+      }
+    }
+    return nil
+  }
+}
