@@ -385,6 +385,40 @@ struct HostileRemoteTests {
     try scene.expectRejected(try parts.commit(forge), ["\(id).meta/proc/lock: a lock file: only a running run has one, and only finished runs travel"])
   }
 
+  @Test("An unfinished run whose runner names this host and a PID without a start time is refused, even sealed (it would read running here and point gage stop at that PID)")
+  func unfinishedRun() throws {
+    let project = try ArchiveFixture.project(runs: 1)
+    defer { project.remove() }
+    let scene = try HostileScene(project)
+    let (forge, id) = (scene.forge, scene.id)
+    var parts = scene.base
+    let runner = #"{"host": "\#(HostIdentity.current.name)", "pid": \#(getpid())}"#
+    var proc = try forge.entries("refs/gage/runs/\(id):\(id).meta/proc").filter { $0.text != "exit" && $0.text != "runner.json" }
+    proc.append(ForgedEntry("100644", "runner.json", try forge.blob(runner)))
+    parts.seal["proc/exit"] = nil
+    parts.seal["proc/runner.json"] = FileDigest.hex(Array(runner.utf8))
+    try parts.replace(meta: "proc", with: ForgedEntry("40000", "proc", try forge.tree(proc)))
+    try scene.expectRejected(try parts.commit(forge), ["\(id).meta/proc/exit: missing: run \(id) has not finished"])
+  }
+
+  @Test("Annotations holding an impossible comment time (which trapped show) or a label that is not text are refused")
+  func impossibleAnnotations() throws {
+    let project = try ArchiveFixture.project(runs: 1)
+    defer { project.remove() }
+    let scene = try HostileScene(project)
+    let (forge, id) = (scene.forge, scene.id)
+    let name = "01a24e80-160e-4000-862a-d727254dbb9b.json"
+    let cases = [
+      (#"{"author": "a", "set": {"comment:0001": {"msg": "hi", "timestamp": 1e300}}, "delete": []}"#, "comment 0001 holds an impossible timestamp"),
+      (#"{"author": "a", "set": {"label": 7}, "delete": []}"#, "its label is not a string"),
+    ]
+    for (entry, message) in cases {
+      let entries = try forge.tree([ForgedEntry("100644", name, try forge.blob(entry))])
+      let commit = try forge.commit(forge.tree([ForgedEntry("40000", id + ".user", entries)]))
+      try scene.expectRejected(refs: ["refs/gage/user/\(id)": commit], id: id, ["\(id).user/\(name): \(message)"])
+    }
+  }
+
   /// Tree entries whose mode is not one gage writes, or whose object is not what the mode says.
   enum OddEntry: String, CaseIterable, Sendable {
     case submodule, groupWritable, allBitsSet, fileThatIsATree, directoryThatIsABlob
