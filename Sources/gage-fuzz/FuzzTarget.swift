@@ -9,7 +9,10 @@ import GageKit
 /// reader, the rest is its input. Any result or thrown error is fine; a crash is a finding.
 enum FuzzTarget {
   /// The readers, in the order the first byte picks them.
-  static let readers = ["gage.toml", "gage.yaml", "gage.json", "where", "manifest+seal", "log/patched", "archive"]
+  static let readers = [
+    "gage.toml", "gage.yaml", "gage.json", "where", "manifest+seal", "log/patched", "archive", "runner.json", "user-entry",
+    "bag-info",
+  ]
 
   /// A file the archive reader reads its input from (one per process).
   static let archivePath = FileIO.join(NSTemporaryDirectory(), "gage-fuzz-\(getpid()).tar")
@@ -39,9 +42,26 @@ enum FuzzTarget {
       _ = try? Manifest.parse(text)
       _ = try? Seal.parse(text)
     case 5: _ = try? UnifiedPatch(body, source: "log/patched")
-    default:
+    case 6:
       guard (try? FileIO.write(body, to: archivePath)) != nil else { return }
       _ = try? Verifier().verify(archivePath)
+    case 7:
+      // A runner record of an unfinished run, and the same text as each timestamp.
+      let meta = [MetaFile.runner: text, MetaFile.lock: text, MetaFile.started: text, MetaFile.staged: text]
+      let reading = StatusReading.read(exists: { meta[$0] != nil }, text: { meta[$0] })
+      _ = reading.reason
+      if let micros = RunClock.micros(text) { _ = RunClock.iso(micros: micros) + RunClock.local(micros: micros) }
+    case 8:
+      // An annotation entry: checked as an arriving one, and replayed as a local one.
+      _ = AttributeLogEntry.problem(in: body)
+      if let value = try? JSONValue.parse(text), let entry = AttributeLogEntry(name: "e.json", json: value) {
+        let attributes = AttributeLog.replay([entry])
+        _ = RunAnnotations.messages(in: attributes)
+        for (_, comment) in attributes { _ = RunClock.millis(comment["timestamp"]).map { RunClock.iso(micros: $0 * 1000) } }
+      }
+    default:
+      _ = try? BagInfo.parse(text)
+      _ = try? Bag.parseManifest(text, name: "manifest-sha256.txt")
     }
   }
 }

@@ -74,7 +74,7 @@ extension AttributeLogEntry {
   /// Why `bytes` are not an entry this tool reads back whole: a JSON object with an
   /// `author` string, a `set` object and a `delete` list of strings; a label a string; a
   /// comment a `msg` string with a possible `timestamp`. Nil when they are one.
-  static func problem(in bytes: [UInt8]) -> String? {
+  public static func problem(in bytes: [UInt8]) -> String? {
     guard let text = String(validating: bytes, as: UTF8.self), let value = try? JSONValue.parse(text),
       value.objectValue != nil
     else { return "not an annotation entry (a JSON object)" }
