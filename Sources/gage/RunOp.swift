@@ -127,10 +127,11 @@ struct RunOp: ParsableCommand {
       digits = t.dropLast()
     }
     if digits.hasSuffix("I") { digits = digits.dropLast() }
-    guard let n = Double(digits), n >= 0 else {
-      throw GageError.invalidInput("invalid size \"\(text)\": expected a number with an optional K, M, G or T")
+    guard let n = Double(digits), n >= 0, let bytes = Int(exactly: (n * Double(factor)).rounded(.down)) else {
+      throw GageError.invalidInput(
+        "invalid size \"\(text)\": expected a number (at most 8 exabytes) with an optional K, M, G or T")
     }
-    return Int(n * Double(factor))
+    return bytes
   }
 
   /// `gage run` exits with the run's exit code; 128+N when signal N ended it.

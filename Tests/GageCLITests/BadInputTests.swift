@@ -169,4 +169,14 @@ struct BadInputTests {
     #expect(result.exitCode == 1, "\(result)")
     #expect(result.stderr.contains("zzzzz"), "\(result)")
   }
+
+  @Test("A stage limit too large for a byte count is a clear error, not a trap", arguments: ["1e300G", "9.3e18", "10000000T"])
+  func hugeStageLimit(limit: String) throws {
+    let project = try TestProject.seed()
+    defer { project.remove() }
+    let result = try project.gage(["run", "-y", "-q", "--stage-limit", limit])
+    #expect(result.exitCode == 1, "\(result)")
+    #expect(result.stderr.contains("invalid size \"\(limit)\""), "\(result)")
+    #expect(project.runs().isEmpty)
+  }
 }
