@@ -64,7 +64,7 @@ struct RunOp: ParsableCommand {
       return
     }
     let gageFile = try Project.load()
-    let runsDir = RunsDirectory.resolve(option: runs.runsDir, gageFile: gageFile)
+    let runsDir = try RunsDirectory.resolveDirectory(option: runs.runsDir, gageFile: gageFile)
     var opName: String? = nil
     var assignments = args
     if let first = args.first, !first.contains("=") {
