@@ -79,7 +79,7 @@ struct Show: ParsableCommand {
     if let label = record.label { Console.print("label:      \(shown(label))") }
     switch record.container {
     case RunMoves.active: break
-    case RunMoves.trash: Console.print("location:   trash (gage restore \(record.name))")
+    case RunMoves.trash: Console.print("location:   trash (gage restore \(shown(record.name)))")
     default: Console.print("location:   archive \(shown(archiveName ?? record.container))")
     }
     Console.print("started:    \(time(record.started ?? record.staged ?? record.initialized))")
