@@ -30,7 +30,8 @@ struct ArchiveContentsCommand: ParsableCommand {
     for run in contents.runs {
       let started = run.started.map { Bag.baggingDate(micros: $0) } ?? "-"
       Console.print(
-        "\(run.name)  \(run.id)  \(run.operation ?? "?")  \(run.status.rawValue)  \(started)  \(run.files) files, \(ArchiveProgress.size(run.bytes))")
+        Console.printable("\(run.name)  \(run.id)  \(run.operation ?? "?")  \(run.status.rawValue)  \(started)")
+          + "  \(run.files) files, \(ArchiveProgress.size(run.bytes))")
     }
   }
 }

@@ -24,13 +24,14 @@ struct ArchiveDelete: ParsableCommand {
     let archives = LocalArchives(runsDir: catalog.runsDir)
     let archive = try archives.require(name)
     let count = catalog.counts()[archive.id] ?? 0
+    let shown = Console.printable(name)
     guard count == 0 else {
       throw GageError.conflict(
-        "archive \"\(name)\" holds \(Confirmation.count(count)); restore them (gage restore --archive \(name)) "
-          + "or delete them (gage delete --archive \(name) -a) first")
+        "archive \"\(shown)\" holds \(Confirmation.count(count)); restore them (gage restore --archive \(shown)) "
+          + "or delete them (gage delete --archive \(shown) -a) first")
     }
-    try Confirmation.ask("delete the empty archive \"\(name)\"", rows: [], yes: yes)
+    try Confirmation.ask("delete the empty archive \"\(shown)\"", rows: [], yes: yes)
     try archives.remove(archive)
-    Console.note("Deleted archive \"\(name)\"")
+    Console.note("Deleted archive \"\(shown)\"")
   }
 }

@@ -22,7 +22,7 @@ struct ArchiveDeleteEmpty: ParsableCommand {
       return
     }
     if !yes {
-      for a in empty where Console.stdinIsTerminal { Console.note("  \(a.name)") }
+      for a in empty where Console.stdinIsTerminal { Console.note("  \(Console.printable(a.name))") }
     }
     try Confirmation.ask(
       "delete \(Confirmation.count(empty.count, "empty archive"))", rows: [], yes: yes)

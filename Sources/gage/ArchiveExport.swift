@@ -42,7 +42,7 @@ struct ArchiveExport: ParsableCommand {
       let summary = try exporter.export(selected, to: output)
       let runsWord = summary.runIDs.count == 1 ? "run" : "runs"
       Console.print(
-        "exported \(summary.runIDs.count) \(runsWord) (\(summary.files) files, \(ArchiveProgress.size(summary.bytes))) to \(output)")
+        "exported \(summary.runIDs.count) \(runsWord) (\(summary.files) files, \(ArchiveProgress.size(summary.bytes))) to \(Console.printable(output))")
     } catch let error as ArchiveError {
       throw GageError.invalidData(error.message)
     }

@@ -30,14 +30,14 @@ struct ArchiveImport: ParsableCommand {
         throw GageError.invalidData(error.message)
       }
       for (id, outcome) in outcomes {
-        let name = "\(RunID.name(for: id)) (\(id.prefix(8)))"
+        let name = Console.printable("\(RunID.name(for: id)) (\(id.prefix(8)))")
         switch outcome {
         case .imported:
           Console.print("imported \(name)")
         case .alreadyPresent(let added):
           Console.print("already present: \(name)" + (added > 0 ? ", \(added) new annotation\(added == 1 ? "" : "s") merged" : ""))
         case .conflict(let reason):
-          Console.error("conflict: \(reason)")
+          Console.error("conflict: \(Console.printable(reason))")
           conflicts += 1
         }
       }

@@ -34,14 +34,15 @@ struct ArchiveList: ParsableCommand {
       }
       return
     }
-    let width = max(4, archives.map(\.name.count).max() ?? 0)
+    let names = archives.map { Console.printable($0.name) }
+    let width = max(4, names.map(\.count).max() ?? 0)
     Console.print(
       Console.bold(
         "name".padding(toLength: width, withPad: " ", startingAt: 0) + "  runs  last archived"))
-    for a in archives {
+    for (a, name) in zip(archives, names) {
       let count = String(counts[a.id] ?? 0)
       Console.print(
-        a.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+        name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
           + String(repeating: " ", count: max(0, 4 - count.count)) + count + "  "
           + (a.modified.map { RunClock.local(micros: $0) } ?? ""))
     }

@@ -33,8 +33,9 @@ struct ArchiveMove: ParsableCommand {
       return
     }
     let archiveName = name ?? Self.timestampName()
+    let shownName = Console.printable(archiveName)
     try Confirmation.ask(
-      "archive \(Confirmation.count(selected.count)) to \"\(archiveName)\"", rows: selected,
+      "archive \(Confirmation.count(selected.count)) to \"\(shownName)\"", rows: selected,
       yes: yes)
     let archives = LocalArchives(runsDir: catalog.runsDir)
     let archive = try archives.named(archiveName) ?? archives.create(archiveName)
@@ -46,8 +47,8 @@ struct ArchiveMove: ParsableCommand {
       try RunMoves.move(record.run, to: archive.id)
     }
     archives.touch(archive)
-    Console.note("Moved \(Confirmation.count(selected.count)) to archive \"\(archiveName)\"")
-    Console.note("Use 'gage restore --archive \(archiveName)' to restore them.")
+    Console.note("Moved \(Confirmation.count(selected.count)) to archive \"\(shownName)\"")
+    Console.note("Use 'gage restore --archive \(shownName)' to restore them.")
   }
 
   static func timestampName() -> String {

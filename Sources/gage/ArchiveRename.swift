@@ -16,6 +16,6 @@ struct ArchiveRename: ParsableCommand {
 
   func run() throws {
     try LocalArchives(runsDir: try runs.resolve()).rename(current, to: new)
-    Console.note("Renamed archive \"\(current)\" to \"\(new)\"")
+    Console.note("Renamed archive \"\(Console.printable(current))\" to \"\(Console.printable(new))\"")
   }
 }

@@ -19,9 +19,9 @@ struct ArchiveVerify: ParsableCommand {
       do {
         let summary = try Verifier(progress: ArchiveProgress(label: "verify")).verify(file)
         let runsWord = summary.runIDs.count == 1 ? "run" : "runs"
-        Console.print("\(file): ok (\(summary.runIDs.count) \(runsWord), \(summary.files) files, \(ArchiveProgress.size(summary.bytes)))")
+        Console.print("\(Console.printable(file)): ok (\(summary.runIDs.count) \(runsWord), \(summary.files) files, \(ArchiveProgress.size(summary.bytes)))")
       } catch let error as ArchiveError {
-        Console.print("\(file): FAILED")
+        Console.print("\(Console.printable(file)): FAILED")
         Console.error(error.message)
         unsound += 1
       }

@@ -70,7 +70,8 @@ struct Attest: ParsableCommand {
   /// Writes a key pair.
   private func generate(_ name: String) throws {
     let made = try SigningKey.generatePair(name: name)
-    Console.print("wrote \(made.privatePath) (private: keep it secret) and \(made.publicPath)")
+    Console.print(
+      "wrote \(Console.printable(made.privatePath)) (private: keep it secret) and \(Console.printable(made.publicPath))")
     Console.print("key id \(made.key.publicKey.keyID)")
   }
 
@@ -94,7 +95,8 @@ struct Attest: ParsableCommand {
     try Attestation.write(text, to: output)
     let count = statement["subject"]?.arrayValue?.count ?? 0
     let what = signer.map { "signed attestation (key id \($0.publicKey.keyID))" } ?? "unsigned attestation"
-    Console.print("wrote \(what) of run \(record.name), \(count) subject\(count == 1 ? "" : "s"), to \(output)")
+    Console.print(
+      "wrote \(what) of run \(Console.printable(record.name)), \(count) subject\(count == 1 ? "" : "s"), to \(Console.printable(output))")
   }
 
   /// Checks an attestation file; exit 3 when something does not match.
@@ -102,13 +104,14 @@ struct Attest: ParsableCommand {
     let document = try AttestationDocument.read(path: file)
     let publicKey = try pub.map { try VerifyingKey.read(path: Self.keyPath($0, suffix: ".pub")) }
     let report = try AttestationCheck.check(document, key: publicKey, runsDir: try runs.resolve())
-    let runText = report.run.map { "run \($0.name) (\($0.id.prefix(8)))" } ?? "run \(document.runID)"
+    let runText = Console.printable(report.run.map { "run \($0.name) (\($0.id.prefix(8)))" } ?? "run \(document.runID)")
+    let file = Console.printable(file)
     let signature: String
     switch report.signature {
     case .unsigned: signature = "unsigned"
-    case .verified(let keyID): signature = "signed by key id \(keyID)"
+    case .verified(let keyID): signature = "signed by key id \(Console.printable(keyID))"
     case .failed(let why):
-      Console.print("\(file): FAILED: \(why)")
+      Console.print("\(file): FAILED: \(Console.printable(why))")
       throw ExitCode(3)
     }
     let subjects = "\(report.subjects) subject\(report.subjects == 1 ? "" : "s")"
@@ -117,7 +120,7 @@ struct Attest: ParsableCommand {
       return
     }
     Console.print("\(file): FAILED (\(signature), \(runText), \(subjects))")
-    for problem in report.problems { Console.print("  \(problem)") }
+    for problem in report.problems { Console.print("  \(Console.printable(problem))") }
     throw ExitCode(3)
   }
 

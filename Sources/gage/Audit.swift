@@ -71,7 +71,7 @@ struct Audit: ParsableCommand {
   }
 
   private func print(_ finding: FileAudit.Finding, archiveNames: [String: String]) {
-    Console.print(Console.bold(finding.file) + "  sha256:\(finding.digest)")
+    Console.print(Console.bold(Console.printable(finding.file)) + "  sha256:\(finding.digest)")
     guard !finding.matches.isEmpty else {
       var line = "  " + noMatch
       let hints = hints(finding.elsewhere, archiveNames: archiveNames)
@@ -90,7 +90,7 @@ struct Audit: ParsableCommand {
           r.name, r.operation, r.started.map { RunClock.local(micros: $0) } ?? "-", status,
           file.type.label, file.path, Self.describeSource(match.source),
           r.configJSON == "{}" ? "" : r.configJSON,
-        ])
+        ].map { Console.printable($0) })
       }
     }
     let padded = 7
@@ -115,7 +115,7 @@ struct Audit: ParsableCommand {
     switch scope.scope {
     case .active: runs = "no run"
     case .trash: runs = "no deleted run"
-    case .archive(let name): runs = "no run in archive \"\(name)\""
+    case .archive(let name): runs = "no run in archive \"\(Console.printable(name))\""
     }
     if self.where != nil { runs += " matching --where" }
     return runs + " holds this file"
@@ -133,7 +133,7 @@ struct Audit: ParsableCommand {
       case RunMoves.trash:
         hints.append("\(Confirmation.count(count, "deleted run")) \(holds) it: gage audit -d")
       default:
-        let name = archiveNames[container] ?? container
+        let name = Console.printable(archiveNames[container] ?? container)
         hints.append(
           "\(Confirmation.count(count)) in archive \"\(name)\" \(holds) it: gage audit -A \(name)")
       }

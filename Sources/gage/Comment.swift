@@ -77,9 +77,10 @@ struct Comment: ParsableCommand {
         let comments = RunAnnotations(run: record.run).comments()
         Console.print(Console.bold(record.name) + (comments.isEmpty ? "  (no comments)" : ""))
         for c in comments {
-          Console.print("  \(c.id)  \(c.author)  \(c.micros.map { RunClock.local(micros: $0) } ?? "unknown time")")
+          Console.print(
+            "  \(Console.printable(c.id))  \(Console.printable(c.author))  \(c.micros.map { RunClock.local(micros: $0) } ?? "unknown time")")
           for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) {
-            Console.print("    \(line)")
+            Console.print("    \(Console.printable(String(line)))")
           }
         }
       }
@@ -87,7 +88,7 @@ struct Comment: ParsableCommand {
     }
     if let delete {
       for (_, record) in selected { try RunAnnotations(run: record.run).deleteComment(delete) }
-      Console.note("Deleted comment \(delete) of \(Confirmation.count(selected.count))")
+      Console.note("Deleted comment \(Console.printable(delete)) of \(Confirmation.count(selected.count))")
       return
     }
     guard !selected.isEmpty else { throw GageError.notFound("no runs selected") }

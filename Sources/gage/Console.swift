@@ -17,9 +17,10 @@ enum Console {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
   }
 
-  /// Prints an error to stderr as `gage: message`.
+  /// Prints an error to stderr as `gage: message`. The message is made printable (its lines
+  /// kept): an error quoting a value from a run or a remote cannot send escape sequences.
   static func error(_ message: String) {
-    FileHandle.standardError.write(Data("gage: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("gage: \(printable(message, keeping: ["\n"]))\n".utf8))
   }
 
   /// Prints a note to stderr.
@@ -27,25 +28,36 @@ enum Console {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
   }
 
-  /// Text from a run (labels, comments, names) made safe to print: control characters
-  /// (a newline, an escape sequence) are shown escaped (`\n`, `\u{1B}`), never sent raw.
-  static func printable(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isControl) else { return text }
+  /// Text a user or another host can set (labels, comments, operation names, config,
+  /// metrics, paths, hosts, archive names) made safe to print: control characters (a
+  /// newline, an escape sequence) and Unicode bidirectional controls (which reorder what a
+  /// terminal shows) are shown escaped (`\n`, `\u{1B}`, `\u{202E}`), never sent raw. The one
+  /// escaper of every printed field: escape a field first, color it after. `keeping` names
+  /// characters passed through (a message's newlines, an output line's tabs).
+  static func printable(_ text: String, keeping: Set<Unicode.Scalar> = []) -> String {
+    guard text.unicodeScalars.contains(where: { isUnsafe($0) && !keeping.contains($0) }) else {
+      return text
+    }
     var out = ""
     for scalar in text.unicodeScalars {
       switch scalar {
+      case _ where keeping.contains(scalar) || !isUnsafe(scalar): out.unicodeScalars.append(scalar)
       case "\n": out += "\\n"
       case "\t": out += "\\t"
       case "\r": out += "\\r"
-      case _ where isControl(scalar): out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-      default: out.unicodeScalars.append(scalar)
+      default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
       }
     }
     return out
   }
 
-  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+  /// C0 and C1 controls, DEL, and the bidirectional controls: marks (U+200E, U+200F,
+  /// U+061C), embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069).
+  private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+    default: false
+    }
   }
 
   /// Bold text on a color terminal.

@@ -142,8 +142,10 @@ struct DiffReport {
     emit(Console.bold(title) + ": " + summary)
   }
 
-  /// Rows aligned in columns, indented two spaces.
-  private mutating func table(_ rows: [[String]]) {
+  /// Rows aligned in columns, indented two spaces; every cell is made printable here
+  /// (`Console.printable`), before it is measured.
+  private mutating func table(_ rawRows: [[String]]) {
+    let rows = rawRows.map { $0.map { Console.printable($0) } }
     guard let columns = rows.map(\.count).max() else { return }
     var widths = [Int](repeating: 0, count: columns)
     for row in rows {
@@ -301,7 +303,7 @@ struct DiffReport {
     patches += files.onlyA.map { diff.patch($0.path, inB: false) }
     for text in patches {
       for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-        emit(Self.colored(String(line)))
+        emit(Self.colored(Console.printable(String(line), keeping: ["\t"])))
       }
       emit()
     }

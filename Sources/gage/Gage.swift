@@ -35,10 +35,11 @@ struct RunsOptions: ParsableArguments {
   @Option(name: .customLong("runs"), help: ArgumentHelp("Runs dir (default: $GAGE_RUNS, $RUNS_DIR, the Gage file's $runs-dir, <project>/.gage/runs, ~/.gage/runs).", valueName: "PATH"))
   var runsDir: String?
 
-  /// The runs dir for the project around the working directory.
+  /// The runs dir for the project around the working directory; an error when it names
+  /// something that is not a directory.
   func resolve() throws -> String {
     let file = try Project.loadIfPresent()
-    return RunsDirectory.resolve(option: runsDir, gageFile: file)
+    return try RunsDirectory.resolveDirectory(option: runsDir, gageFile: file)
   }
 }
 

@@ -29,14 +29,15 @@ struct Operations: ParsableCommand {
       return
     }
     if file.operations.isEmpty {
-      Console.note("\(file.path) defines no operations")
+      Console.note("\(Console.printable(file.path)) defines no operations")
       return
     }
-    let width = file.operations.map(\.name.count).max() ?? 0
-    for op in file.operations {
-      let first = op.description?.split(separator: "\n").first.map(String.init) ?? ""
+    let names = file.operations.map { Console.printable($0.name) }
+    let width = names.map(\.count).max() ?? 0
+    for (op, name) in zip(file.operations, names) {
+      let first = Console.printable(op.description?.split(separator: "\n").first.map(String.init) ?? "")
       let marker = op.name == defaultName ? " (default)" : ""
-      Console.print("\(op.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(first)\(marker)")
+      Console.print("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(first)\(marker)")
     }
   }
 }
@@ -64,6 +65,6 @@ struct Check: ParsableCommand {
     }
     let loaded = try GageFile.load(path: path)
     let n = loaded.operations.count
-    Console.print("\(loaded.path) is valid (\(n) operation\(n == 1 ? "" : "s"))")
+    Console.print("\(Console.printable(loaded.path)) is valid (\(n) operation\(n == 1 ? "" : "s"))")
   }
 }

@@ -38,7 +38,7 @@ struct Pull: ParsableCommand {
     var items: [JSONValue] = []
     var changed = 0
     for (id, outcome) in outcomes {
-      let name = "\(RunID.name(for: id)) (\(id.prefix(8)))"
+      let name = Console.printable("\(RunID.name(for: id)) (\(id.prefix(8)))")
       var word: String
       var reason: String?
       var line: String?
@@ -79,7 +79,8 @@ struct Pull: ParsableCommand {
     if json {
       Console.print(JSONValue.array(items).prettyPrinted())
     } else if changed == 0 && problems == 0 {
-      Console.print(outcomes.isEmpty ? "\(location.display) has no runs" : "up to date with \(location.display)")
+      let shown = Console.printable(location.display)
+      Console.print(outcomes.isEmpty ? "\(shown) has no runs" : "up to date with \(shown)")
     }
     if problems > 0 { throw ExitCode(3) }
   }

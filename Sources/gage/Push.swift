@@ -56,7 +56,7 @@ struct Push: ParsableCommand {
     var items: [JSONValue] = []
     var sent = 0
     for (run, outcome) in outcomes {
-      let name = "\(run.name) (\(run.id.prefix(8)))"
+      let name = Console.printable("\(run.name) (\(run.id.prefix(8)))")
       var line: String?
       var word: String
       var reason: String?
@@ -74,17 +74,17 @@ struct Push: ParsableCommand {
       case .notFinished(let why):
         word = "not-finished"
         reason = why
-        Console.error("not pushed: \(why)")
+        Console.error("not pushed: \(Console.printable(why))")
         problems += specs.isEmpty ? 0 : 1
       case .notVerified(let why):
         word = "not-verified"
         reason = why
-        Console.error("not pushed: \(why)")
+        Console.error("not pushed: \(Console.printable(why))")
         problems += 1
       case .conflict(let why):
         word = "conflict"
         reason = why
-        Console.error("conflict: \(why)")
+        Console.error("conflict: \(Console.printable(why))")
         problems += 1
       }
       if json {
@@ -100,7 +100,7 @@ struct Push: ParsableCommand {
     if json {
       Console.print(JSONValue.array(items).prettyPrinted())
     } else if sent == 0 && problems == 0 {
-      Console.print("\(location.display) is up to date (\(Confirmation.count(outcomes.count)))")
+      Console.print("\(Console.printable(location.display)) is up to date (\(Confirmation.count(outcomes.count)))")
     }
     if problems > 0 { throw ExitCode(3) }
   }

@@ -66,15 +66,15 @@ struct Replay: ParsableCommand {
       Console.print(JSONValue.object(object).prettyPrinted())
       return
     }
-    Console.print("replay run \(outcome.run.name) (\(outcome.run.id.prefix(8)))")
+    Console.print(Console.printable("replay run \(outcome.run.name) (\(outcome.run.id.prefix(8)))"))
     var line = c.summary
     if c.identical.isEmpty && c.differ.isEmpty && c.missing.isEmpty && c.new.isEmpty {
       line += " (neither run generated any file)"
     }
     Console.print(line)
-    for path in c.differ { Console.print("  differs  \(path)") }
-    for path in c.missing { Console.print("  missing  \(path)") }
-    for path in c.new { Console.print("  new      \(path)") }
+    for path in c.differ { Console.print("  differs  \(Console.printable(path))") }
+    for path in c.missing { Console.print("  missing  \(Console.printable(path))") }
+    for path in c.new { Console.print("  new      \(Console.printable(path))") }
     if c.exit != c.originalExit { Console.print("  exit code \(c.exit) (the original exited with \(c.originalExit))") }
   }
 }

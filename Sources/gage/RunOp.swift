@@ -64,7 +64,7 @@ struct RunOp: ParsableCommand {
       return
     }
     let gageFile = try Project.load()
-    let runsDir = RunsDirectory.resolve(option: runs.runsDir, gageFile: gageFile)
+    let runsDir = try RunsDirectory.resolveDirectory(option: runs.runsDir, gageFile: gageFile)
     var opName: String? = nil
     var assignments = args
     if let first = args.first, !first.contains("=") {
@@ -109,7 +109,7 @@ struct RunOp: ParsableCommand {
     }
     let (run, code) = try Runner.run(plan.operation, scan: scan)
     if run.status != .completed {
-      var note = "gage: run \(run.name) ended with status \(run.status.rawValue) (exit code \(code))"
+      var note = "gage: run \(Console.printable(run.name)) ended with status \(run.status.rawValue) (exit code \(code))"
       if code == 127 { note += "; the command was not found (is it installed and on PATH?)" }
       Console.note(note)
     }
@@ -151,19 +151,20 @@ struct RunOp: ParsableCommand {
 
   private func report(_ run: Run) {
     if run.status == .staged {
-      Console.print("Staged run \(run.name) (\(run.id))")
-      Console.print("To start it: gage run --start \(run.name)")
+      Console.print(Console.printable("Staged run \(run.name) (\(run.id))"))
+      Console.print(Console.printable("To start it: gage run --start \(run.name)"))
     } else {
-      Console.note("gage: run \(run.name) is \(run.status.rawValue): staging did not finish (exit code \(run.exitCode ?? 1))")
+      Console.note("gage: run \(Console.printable(run.name)) is \(run.status.rawValue): staging did not finish (exit code \(run.exitCode ?? 1))")
     }
   }
 
   private func describe(_ op: GageKit.Operation) -> String {
-    var lines = ["You are about to \(stage ? "stage" : "run") \(op.opdef.name)"]
+    let shown = { (text: String) in Console.printable(text) }
+    var lines = ["You are about to \(stage ? "stage" : "run") \(shown(op.opdef.name))"]
     let command = op.command ?? op.opdef.exec.run
-    if let command { lines.append("  command: \(command.display)") }
+    if let command { lines.append("  command: \(shown(command.display))") }
     for key in op.config.keys.sorted() {
-      lines.append("  \(key): \(Self.render(op.config[key] ?? .null))")
+      lines.append("  \(shown(key)): \(shown(Self.render(op.config[key] ?? .null)))")
     }
     return lines.joined(separator: "\n")
   }
@@ -179,21 +180,24 @@ struct RunOp: ParsableCommand {
       Console.print(preview.json.prettyPrinted())
       return
     }
-    Console.print("Operation: \(preview.opdef.name)")
-    Console.print("Project:   \(preview.projectDir)")
-    Console.print("Runs dir:  \(preview.runsDir)")
+    let shown = { (text: String) in Console.printable(text) }
+    Console.print("Operation: \(shown(preview.opdef.name))")
+    Console.print("Project:   \(shown(preview.projectDir))")
+    Console.print("Runs dir:  \(shown(preview.runsDir))")
     for phase in Phase.allCases {
-      if let c = preview.opdef.exec.commands[phase] { Console.print("\(phase.rawValue): \(c.display)") }
+      if let c = preview.opdef.exec.commands[phase] { Console.print("\(phase.rawValue): \(shown(c.display))") }
     }
     if !preview.config.isEmpty {
       Console.print("Config:")
-      for key in preview.config.keys.sorted() { Console.print("  \(key) = \(Self.render(preview.config[key] ?? .null))") }
+      for key in preview.config.keys.sorted() {
+        Console.print("  \(shown(key)) = \(shown(Self.render(preview.config[key] ?? .null)))")
+      }
     }
     Console.print("Files to stage (\(preview.selection.files.count), \(ByteCount.format(preview.selection.totalBytes))):")
-    for f in preview.selection.files { Console.print("  \(f.path)\(f.isLink ? " (link)" : "")") }
+    for f in preview.selection.files { Console.print("  \(shown(f.path))\(f.isLink ? " (link)" : "")") }
     if !preview.selection.excluded.isEmpty {
       Console.print("Left out:")
-      for e in preview.selection.excluded { Console.print("  \(e.path)  \(Console.dim("(\(e.reason))"))") }
+      for e in preview.selection.excluded { Console.print("  \(shown(e.path))  \(Console.dim("(\(shown(e.reason)))"))") }
     }
   }
 }

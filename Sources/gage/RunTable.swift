@@ -2,6 +2,8 @@ import GageKit
 
 /// The table of runs every listing prints (`#`, name, operation, started, status, label),
 /// aligned, with status colors on a terminal and the label cut to the terminal's width.
+/// Every cell is made printable here (`Console.printable`), before it is measured or
+/// colored: no caller escapes, and no column can forget to.
 enum RunTable {
   /// The lines of the table (header first).
   static func lines(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:])
@@ -12,7 +14,7 @@ enum RunTable {
       var status = r.status.rawValue
       if let host = r.host { status += " on \(host)" }
       if r.status == .unknown, let reason = r.reason { status += " (\(reason))" }
-      var label = Console.printable(r.label ?? "")
+      var label = r.label ?? ""
       if r.container != RunMoves.active, r.container != RunMoves.trash,
         let name = archiveNames[r.container]
       {
@@ -26,9 +28,12 @@ enum RunTable {
     return lines(cells: cells)
   }
 
-  /// The lines of a table of rows `#`, name, operation, started, status, label.
+  /// The lines of a table of rows `#`, name, operation, started, status, label: the cells
+  /// as they were recorded (escaped here).
   static func lines(cells rows: [[String]]) -> [String] {
-    let cells = [["#", "name", "operation", "started", "status", "label"]] + rows
+    let cells =
+      [["#", "name", "operation", "started", "status", "label"]]
+      + rows.map { $0.map { Console.printable($0) } }
     var widths = [Int](repeating: 0, count: 6)
     for row in cells {
       for (n, cell) in row.enumerated() where n < 5 { widths[n] = max(widths[n], cell.count) }

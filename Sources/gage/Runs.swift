@@ -105,19 +105,19 @@ struct Runs: ParsableCommand {
       return
     }
     if listed.isEmpty {
-      if Console.stdoutIsTerminal { Console.note("No runs on \(location.display).") }
+      if Console.stdoutIsTerminal { Console.note("No runs on \(Console.printable(location.display)).") }
       return
     }
     let cells = listed.prefix(shown).enumerated().map { n, run -> [String] in
       let started = run.field("started").map { String($0.prefix(19)).replacingOccurrences(of: "T", with: " ") } ?? ""
       return [
-        String(n + 1), run.name, Console.printable(run.field("operation") ?? "?"), started, run.field("status") ?? "unknown",
-        Console.printable(run.label ?? ""),
+        String(n + 1), run.name, run.field("operation") ?? "?", started, run.field("status") ?? "unknown",
+        run.label ?? "",
       ]
     }
     for line in RunTable.lines(cells: cells) { Console.print(line) }
     if shown < listed.count && Console.stdoutIsTerminal {
-      Console.note(Console.dim("Showing \(shown) of \(listed.count) runs on \(location.display) (-m for more, -a for all)"))
+      Console.note(Console.dim("Showing \(shown) of \(listed.count) runs on \(Console.printable(location.display)) (-m for more, -a for all)"))
     }
   }
 }

@@ -50,21 +50,25 @@ struct Select: ParsableCommand {
           .prettyPrinted())
       return
     }
+    // One value per line, escaped: a label or a recorded project dir holding a newline or
+    // an escape sequence cannot make two lines or reach the terminal (--json has them raw).
     for (_, record) in selected {
       let run = record.run
+      let value: String
       if name {
-        Console.print(record.name)
+        value = record.name
       } else if runDir {
-        Console.print(run.runDir)
+        value = run.runDir
       } else if metaDir {
-        Console.print(run.metaDir)
+        value = run.metaDir
       } else if projectDir {
-        Console.print(RunLifecycle.projectDir(of: run) ?? "")
+        value = RunLifecycle.projectDir(of: run) ?? ""
       } else if label {
-        Console.print(record.label ?? "")
+        value = record.label ?? ""
       } else {
-        Console.print(record.id)
+        value = record.id
       }
+      Console.print(Console.printable(value))
     }
   }
 }

@@ -30,7 +30,8 @@ struct Show: ParsableCommand {
 
   @OptionGroup var runs: RunsOptions
 
-  /// One line about the source: commit, branch, dirty state, remote.
+  /// One line about the source: commit, branch, dirty state, remote (as recorded; the
+  /// caller escapes it).
   static func describeSource(_ source: JSONValue) -> String {
     guard source["vcs"]?.stringValue == "git" else { return "not in git" }
     var parts: [String] = []
@@ -67,25 +68,26 @@ struct Show: ParsableCommand {
   private func print(_ info: RunInfo, archiveName: String?) {
     let record = info.record
     func time(_ t: Int64?) -> String { t.map { RunClock.local(micros: $0) } ?? "-" }
-    Console.print(Console.bold("\(record.name)") + "  \(record.id)")
-    Console.print("operation:  \(record.operation)")
+    let shown = { (text: String) in Console.printable(text) }
+    Console.print(Console.bold(shown(record.name)) + "  \(shown(record.id))")
+    Console.print("operation:  \(shown(record.operation))")
     var status = record.status.rawValue
     if let code = record.exitCode { status += " (exit code \(code))" }
     if let host = record.host { status += " on \(host)" }
     if record.status == .unknown, let reason = record.reason { status += ": \(reason)" }
-    Console.print("status:     \(status)")
-    if let label = record.label { Console.print("label:      \(Console.printable(label))") }
+    Console.print("status:     \(shown(status))")
+    if let label = record.label { Console.print("label:      \(shown(label))") }
     switch record.container {
     case RunMoves.active: break
-    case RunMoves.trash: Console.print("location:   trash (gage restore \(record.name))")
-    default: Console.print("location:   archive \(archiveName ?? record.container)")
+    case RunMoves.trash: Console.print("location:   trash (gage restore \(shown(record.name)))")
+    default: Console.print("location:   archive \(shown(archiveName ?? record.container))")
     }
     Console.print("started:    \(time(record.started ?? record.staged ?? record.initialized))")
     Console.print("stopped:    \(time(record.stopped))")
-    if let cmd = info.command { Console.print("command:    \(RunOp.render(cmd))") }
-    Console.print("run dir:    \(record.run.runDir)")
+    if let cmd = info.command { Console.print("command:    \(shown(RunOp.render(cmd)))") }
+    Console.print("run dir:    \(shown(record.run.runDir))")
     if let source = info.source {
-      Console.print("source:     \(Self.describeSource(source))")
+      Console.print("source:     \(shown(Self.describeSource(source)))")
     }
     if let replay = info.replay, let of = replay["of"]?.stringValue {
       var line = "replay of:  \(RunID.name(for: of)) (\(of.prefix(8)))"
@@ -94,14 +96,14 @@ struct Show: ParsableCommand {
         line += reproduced ? ", reproduced" : ", not reproduced"
         line += " (\(replay["identical"]?.compact() ?? "0") identical, \(count("differ")) differ, \(count("missing")) missing, \(count("new")) new)"
       }
-      Console.print(line)
+      Console.print(shown(line))
     }
     let config = record.config
     if !config.isEmpty {
       Console.print("")
       Console.print(Console.bold("Config"))
       for key in config.keys.sorted() {
-        Console.print("  \(key) = \(RunOp.render(config[key] ?? .null))")
+        Console.print("  \(shown(key)) = \(shown(RunOp.render(config[key] ?? .null)))")
       }
     }
     let metrics = record.metrics
@@ -109,7 +111,7 @@ struct Show: ParsableCommand {
       Console.print("")
       Console.print(Console.bold("Metrics"))
       for key in metrics.keys.sorted() {
-        Console.print("  \(key) = \(RunOp.render(metrics[key] ?? .null))")
+        Console.print("  \(shown(key)) = \(shown(RunOp.render(metrics[key] ?? .null)))")
       }
     }
     if !info.comments.isEmpty {
@@ -117,9 +119,9 @@ struct Show: ParsableCommand {
       Console.print(Console.bold("Comments"))
       for c in info.comments {
         Console.print(
-          "  \(Console.dim("\(c.id)  \(c.author)  \(c.micros.map { RunClock.local(micros: $0) } ?? "unknown time")"))")
+          "  \(Console.dim("\(shown(c.id))  \(shown(c.author))  \(c.micros.map { RunClock.local(micros: $0) } ?? "unknown time")"))")
         for line in c.message.split(separator: "\n", omittingEmptySubsequences: false) {
-          Console.print("    \(Console.printable(String(line)))")
+          Console.print("    \(shown(String(line)))")
         }
       }
     }
@@ -128,7 +130,7 @@ struct Show: ParsableCommand {
     if info.manifest.entries.isEmpty { Console.print("  (none)") }
     for e in info.manifest.entries {
       Console.print(
-        "  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(Console.printable(e.path))"
+        "  \(e.type.label.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Console.dim(String(e.digest.prefix(12)))) \(shown(e.path))"
       )
     }
     let output = info.output() ?? ""
@@ -143,6 +145,7 @@ struct Show: ParsableCommand {
       )
       outLines = Array(outLines.suffix(lines))
     }
-    for line in outLines { Console.print("  \(line)") }
+    // The run's output, as text: its tabs kept, every other control escaped.
+    for line in outLines { Console.print("  \(Console.printable(line, keeping: ["\t"]))") }
   }
 }

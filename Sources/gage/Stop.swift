@@ -35,7 +35,7 @@ struct Stop: ParsableCommand {
     let selected = try selection.query().select(catalog)
     let running = selected.filter { $0.record.status == .running }
     for (_, record) in selected where record.status != .running && !selection.runs.isEmpty {
-      Console.note("Run \(record.name) is \(record.status.rawValue), not running")
+      Console.note("Run \(Console.printable(record.name)) is \(record.status.rawValue), not running")
     }
     guard !running.isEmpty else {
       Console.note("Nothing to stop")
@@ -50,8 +50,8 @@ struct Stop: ParsableCommand {
       switch RunStopper.stop(record.run) {
       case .signalled: signalled.append(record.run)
       case .elsewhere(let host):
-        failures.append("run \(record.name) runs on \(host); stop it there")
-      case .notRunning: Console.note("Run \(record.name) had already ended")
+        failures.append("run \(record.name) runs on \(Console.printable(host)); stop it there")
+      case .notRunning: Console.note("Run \(Console.printable(record.name)) had already ended")
       case .refused(let pid):
         failures.append("run \(record.name) is run by process \(pid), which gage never signals; stop it there")
       }

@@ -81,9 +81,9 @@ struct Verify: ParsableCommand {
   /// One run's lines.
   static func report(_ result: RunVerification, source: SourceVerification?) {
     let run = result.run
-    let label = "\(run.name) (\(run.id.prefix(8)))"
+    let label = Console.printable("\(run.name) (\(run.id.prefix(8)))")
     if let reason = result.skipped {
-      Console.print("\(label): skipped: \(reason)")
+      Console.print("\(label): skipped: \(Console.printable(reason))")
       return
     }
     let counts = "\(result.files) files, \(ArchiveProgress.size(result.bytes))"
@@ -92,7 +92,7 @@ struct Verify: ParsableCommand {
     } else {
       Console.print("\(label): FAILED (\(Confirmation.count(result.problems.count, "difference")))")
       for problem in result.problems {
-        let detail = problem.detail.map { ": \($0)" } ?? ""
+        let detail = problem.detail.map { ": \(Console.printable($0))" } ?? ""
         Console.print("  \(problem.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Console.printable(problem.shownPath))\(detail)")
       }
     }
@@ -102,16 +102,16 @@ struct Verify: ParsableCommand {
   /// The lines of a source check.
   static func reportSource(_ check: SourceVerification) {
     if let reason = check.skipped {
-      Console.print("  source: not checked: \(reason)")
+      Console.print("  source: not checked: \(Console.printable(reason))")
       return
     }
-    let commit = check.commit.map { String($0.prefix(12)) } ?? "?"
+    let commit = Console.printable(check.commit.map { String($0.prefix(12)) } ?? "?")
     if check.ok {
       Console.print("  source: ok (\(check.checked) files equal commit \(commit)\(check.patched ? " + diff.patch" : "")\(check.configured > 0 ? " + config" : ""))")
     } else {
       Console.print("  source: FAILED against commit \(commit)")
       for problem in check.problems {
-        Console.print("    \(problem.path): \(problem.reason)")
+        Console.print("    \(Console.printable(problem.path)): \(Console.printable(problem.reason))")
       }
     }
   }

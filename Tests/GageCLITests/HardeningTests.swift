@@ -69,7 +69,7 @@ struct HardeningTests {
     static let tableName = "invalid TOML: a table name must start with a letter, a digit, _, - or a quote"
     static let brace = "invalid TOML: } where an array value or ] was expected"
     static let dateThenDigit = "invalid TOML: a date, a space and a single digit; a time is written HH:MM:SS"
-    static let nulKey = "cannot be read back (a key may not hold a NUL character"
+    static let nulKey = "invalid TOML: a string holds a NUL character (\\u0000)"
 
     static let all: [TOMLAbort] =
       ["[\u{FFFD}train]\nexec = \"x\"\n", "[\u{12}train]\n", "[é]\n", "[[ é]]\n", "\u{FEFF}[%x]\n"].map { .init(text: $0, message: tableName) }
@@ -79,6 +79,7 @@ struct HardeningTests {
         "[t]\nwhen = 2020-01-01 0 # a comment\n",
       ].map { .init(text: $0, message: dateThenDigit) }
       + ["[\"a\\u0000b\"]\nexec = \"x\"\n", "[t]\nexec = \"x\"\n[t.env]\n\"K\\u0000\" = \"v\"\n"].map { .init(text: $0, message: nulKey) }
+      + ["[t]\nexec = \"x\"\n[t.env]\n\"K\\U00000000\" = \"v\"\n"].map { .init(text: $0, message: nulKey) }
   }
 
   @Test(

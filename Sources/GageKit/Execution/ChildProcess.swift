@@ -15,10 +15,17 @@ public final class ChildProcess {
   /// Read end of the child's stderr.
   public let stderrFD: Int32
 
-  /// Starts `arguments` in `directory` with exactly `environment`.
+  /// Starts `arguments` in `directory` with exactly `environment`. An argument or variable
+  /// holding a NUL is refused: the child would see it cut at the NUL.
   public init(arguments: [String], directory: String, environment: [String: String]) throws {
     guard let program = arguments.first, !program.isEmpty else {
       throw GageError.exec("empty command")
+    }
+    if arguments.contains(where: { $0.utf8.contains(0) }) {
+      throw GageError.exec("an argument of the command holds a NUL character; it cannot be passed to a program")
+    }
+    if let name = environment.first(where: { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) })?.key {
+      throw GageError.exec("the environment variable \(name) holds a NUL character; it cannot be passed to a program")
     }
     let executable = try ChildProcess.resolve(program, path: environment["PATH"])
 

@@ -154,7 +154,13 @@ public enum Runner {
       return failure.exitCode
     } catch {
       try? RunnerLog(run: run).log("Staging failed: \(error)")
-      try? RunLifecycle.finalizeRun(run, exitCode: 1, output: output)
+      // Nothing ran: the partial copy goes (freeing a full disk), the run ends as an error.
+      do {
+        try RunLifecycle.discardStaged(run)
+        try RunLifecycle.finalizeRun(run, exitCode: 1, output: output)
+      } catch let cleanup {
+        try? RunnerLog(run: run).log("Could not clear the failed staging: \(cleanup)")
+      }
       throw error
     }
   }

@@ -183,6 +183,17 @@ public enum RunLifecycle {
     RunIndex.noteChanged(run)
   }
 
+  /// After staging failed with an error (a copy that ran out of disk or over a file size
+  /// limit, a config file that cannot be patched): removes whatever was staged, so that no
+  /// partial copy is left behind and its space is freed, and records an empty manifest when
+  /// there is none, so that the run can be finalized as failed.
+  public static func discardStaged(_ run: Run) throws {
+    try FileIO.removeTree(run.runDir)
+    try FileIO.makeDirectories(run.runDir)
+    let manifest = run.metaPath(MetaFile.manifest)
+    if !FileIO.exists(manifest) { try FileIO.write(Manifest(entries: []).text, to: manifest) }
+  }
+
   // MARK: Exec
 
   /// Starts a staged run: claims it (`started`, written once and only once), then runs the

@@ -26,7 +26,8 @@ public struct GageFile: Sendable {
   /// Reads, parses and validates the Gage file at `path`.
   ///
   /// Every problem is a `GageError.gageFile` located at `path:line:column`: syntax errors,
-  /// unknown keys (with the known ones listed), values of the wrong type.
+  /// unknown keys (with the known ones listed), values of the wrong type, bytes that are not
+  /// UTF-8.
   public static func load(path: String) throws -> GageFile {
     let absolute = FileIO.absolute(path)
     guard let format = GageFileFormat(path: absolute) else {
@@ -34,7 +35,8 @@ public struct GageFile: Sendable {
         "\(absolute): cannot tell the format of this Gage file; name it gage.toml, gage.yaml or gage.json"
       )
     }
-    return try parse(FileIO.readText(absolute), format: format, path: absolute)
+    let text = try GageFileDocument.text(FileIO.readBytes(absolute), path: absolute)
+    return try parse(text, format: format, path: absolute)
   }
 
   /// Parses and validates Gage file text; `path` is where it came from (used in errors).

@@ -39,6 +39,11 @@ struct GitObjectTests {
     ("git@github.com:o/r.git", "git@github.com:o/r.git"),
     ("file:///srv/repo.git", "file:///srv/repo.git"),
     ("https://github.com/o/r@v1.git", "https://github.com/o/r@v1.git"),
+    ("https://host/o/r.git?access_token=secret", "https://host/o/r.git"),
+    ("https://host/o/r.git#token=secret", "https://host/o/r.git"),
+    ("https://user:pw@host?token=secret@x/r.git", "https://host"),
+    ("http://host:8080/x?a=1#b", "http://host:8080/x"),
+    ("file:///srv/a#b/r.git", "file:///srv/a#b/r.git"),
   ])
   func remoteURLsLoseTheirCredentials(url: String, expected: String) {
     #expect(RemoteURL.stripCredentials(url) == expected)

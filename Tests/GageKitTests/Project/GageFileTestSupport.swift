@@ -48,7 +48,16 @@ extension ProjectTests {
     func loadError(
       _ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> (location: String, message: String) {
-      let file = try write(name, text)
+      try loadError(name, bytes: Array(text.utf8), sourceLocation: sourceLocation)
+    }
+
+    /// `loadError` for a Gage file of raw bytes (not necessarily UTF-8).
+    func loadError(
+      _ name: String, bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (location: String, message: String) {
+      let file = FileIO.join(path, name)
+      try FileIO.makeDirectories((file as NSString).deletingLastPathComponent)
+      try FileIO.write(bytes, to: file)
       do {
         let gageFile = try GageFile.load(path: file)
         Issue.record(

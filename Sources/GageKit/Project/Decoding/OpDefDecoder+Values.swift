@@ -43,6 +43,18 @@ extension OpDefDecoder {
     }
   }
 
+  /// Fails when `text` holds a NUL character: a process's arguments and environment end at
+  /// the first NUL, so what ran would differ from what is recorded. `what` names the value
+  /// ("a command").
+  func refuseNUL(_ text: String, at path: SourcePath, in what: String) throws {
+    guard let offset = text.unicodeScalars.firstIndex(of: "\0") else { return }
+    let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: offset) + 1
+    throw issue(
+      at: path,
+      "\(quoted(path)) holds a NUL character (\\0, \\u0000) at character \(position); \(what) cannot contain one"
+    )
+  }
+
   /// `"depends[0].files" of operation "train"`, or `operation "train"` for the table itself.
   func quoted(_ path: SourcePath) -> String {
     let below = path.dropFirst(root.count)

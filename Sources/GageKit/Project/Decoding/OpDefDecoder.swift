@@ -85,6 +85,7 @@ struct OpDefDecoder {
   private func command(_ value: JSONValue, at path: SourcePath) throws -> CommandSpec? {
     switch value {
     case .string(let s):
+      try refuseNUL(s, at: path, in: "a command")
       return s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : .shell(s)
     case .array(let items):
       guard !items.isEmpty else {
@@ -99,6 +100,7 @@ struct OpDefDecoder {
           throw mismatch(
             item, at: path + [.index(index)], expected: "a string (each item of an argument array)")
         }
+        try refuseNUL(argument, at: path + [.index(index)], in: "a command")
         arguments.append(argument)
       }
       if arguments[0].isEmpty {
@@ -166,7 +168,11 @@ struct OpDefDecoder {
       throw mismatch(value, at: path, expected: "a table of variable names and values")
     }
     var env: [String: String] = [:]
-    for (key, member) in table {
+    for (key, member) in ordered(table, at: path) {
+      try refuseNUL(key, at: path + [.key(key)], in: "an environment variable's name")
+      if case .string(let s) = member {
+        try refuseNUL(s, at: path + [.key(key)], in: "an environment variable")
+      }
       switch member {
       case .string(let s): env[key] = s
       case .int(let i): env[key] = String(i)

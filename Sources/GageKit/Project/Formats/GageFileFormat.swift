@@ -48,6 +48,35 @@ struct GageFileDocument {
     }
   }
 
+  /// The file's bytes as text; bytes that are not UTF-8 are a `GageError.gageFile` at the
+  /// first of them (never replaced, which would change what the file says).
+  static func text(_ bytes: [UInt8], path: String) throws -> String {
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var position = SourcePosition.start
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded):
+        offset += encoded.count
+        if encoded.count == 1 && encoded.first == 0x0A {
+          position = SourcePosition(line: position.line + 1, column: 1)
+        } else {
+          position.column += 1
+        }
+      case .error(let length):
+        let shown = bytes[offset..<min(offset + length, bytes.count)]
+          .map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+        throw GageError.gageFile(
+          location: location(path, position),
+          message: "invalid UTF-8: the byte\(length == 1 ? "" : "s") \(shown) at byte offset \(offset) do\(length == 1 ? "es" : "") not form a character; a Gage file must be UTF-8 text")
+      case .emptyInput:
+        return String(decoding: bytes, as: UTF8.self)
+      }
+    }
+  }
+
   /// `path:line:column`, the location form of `GageError.gageFile`.
   static func location(_ path: String, _ position: SourcePosition) -> String {
     "\(path):\(position.line):\(position.column)"

@@ -2,11 +2,12 @@
 /// which would abort the process: a table header (`[name]`, `[[name]]`) whose name starts
 /// with a character that is neither a bare-key character nor a quote, a `}` closing an
 /// array, and a date followed by a space and a single digit (`1979-05-27 0`). Each is
-/// reported here, with its line and column, before the parser sees it.
+/// reported here, with its line and column, before the parser sees it. So is a NUL in a
+/// string (`\u0000`), which TOMLKit would silently cut the string at, or anywhere else.
 enum TOMLPreflight {
   /// Throws a Gage file error for the first table header that does not start its name with
-  /// a letter, digit, `_`, `-` or a quote, or the first `}` inside an array. Strings and
-  /// comments are skipped.
+  /// a letter, digit, `_`, `-` or a quote, the first `}` inside an array, or the first NUL
+  /// in a string. Strings and comments are skipped.
   static func check(_ text: String, path: String) throws {
     let s = Array(text.unicodeScalars)
     var i = 0
@@ -14,13 +15,28 @@ enum TOMLPreflight {
     var lineStart = 0
     var open: [Unicode.Scalar] = []
     var atLineStart = true
+    // The parser reads a NUL as the end of the text: what follows it would be ignored.
+    if let nul = s.firstIndex(of: "\0") {
+      let before = s[..<nul]
+      let lineStart = (before.lastIndex(of: "\n") ?? -1) + 1
+      throw GageError.gageFile(
+        location: GageFileDocument.location(
+          path, SourcePosition(line: before.filter { $0 == "\n" }.count + 1, column: nul - lineStart + 1)),
+        message: "invalid TOML: a NUL character, which would end the file there")
+    }
     // A byte order mark is skipped by the parser too.
     if s.first == "\u{FEFF}" { i = 1 }
 
-    func skipString(_ quote: Unicode.Scalar) {
+    func skipString(_ quote: Unicode.Scalar) throws {
       let triple = i + 2 < s.count && s[i + 1] == quote && s[i + 2] == quote
       i += triple ? 3 : 1
       while i < s.count {
+        if quote == "\"" && s[i] == "\\" && isNULEscape(s, at: i) {
+          throw GageError.gageFile(
+            location: GageFileDocument.location(path, SourcePosition(line: line, column: i - lineStart + 1)),
+            message: "invalid TOML: a string holds a NUL character (\\u0000), which would cut it short; "
+              + "a Gage file cannot carry one")
+        }
         if quote == "\"" && s[i] == "\\" {
           i += 2
           continue
@@ -69,7 +85,7 @@ enum TOMLPreflight {
         }
         i = j
         while i < s.count && s[i] != "\n" {
-          if s[i] == "\"" || s[i] == "'" { skipString(s[i]) } else if s[i] == "#" { break } else { i += 1 }
+          if s[i] == "\"" || s[i] == "'" { try skipString(s[i]) } else if s[i] == "#" { break } else { i += 1 }
         }
         continue
       }
@@ -79,7 +95,7 @@ enum TOMLPreflight {
         while i < s.count && s[i] != "\n" { i += 1 }
         continue
       case "\"", "'":
-        skipString(c)
+        try skipString(c)
         continue
       case "[", "{": open.append(c)
       case "]", "}":
@@ -97,6 +113,14 @@ enum TOMLPreflight {
       }
       i += 1
     }
+  }
+
+  /// Whether the escape at `i` (a backslash) is `\u0000` or `\U00000000`.
+  private static func isNULEscape(_ s: [Unicode.Scalar], at i: Int) -> Bool {
+    guard i + 1 < s.count else { return false }
+    let digits = s[i + 1] == "u" ? 4 : s[i + 1] == "U" ? 8 : 0
+    guard digits > 0, i + 1 + digits < s.count else { return false }
+    return s[(i + 2)...(i + 1 + digits)].allSatisfy { $0 == "0" }
   }
 
   /// Whether a value starting at `i` reads like `1979-05-27 0` and then ends: ten
