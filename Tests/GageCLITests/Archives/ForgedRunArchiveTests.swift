@@ -9,12 +9,8 @@ import Testing
 /// own, with possible values and well-formed annotations).
 @Suite("forged runs in archives", .serialized)
 struct ForgedRunArchiveTests {
-  /// A forgery of the good archive and what the refusal must say.
-  struct Case: Sendable, CustomTestStringConvertible {
-    var kind: String
-    var expected: [String]
-    var testDescription: String { kind }
-  }
+  /// A forgery of the good archive (its kind) and what the refusal must say.
+  typealias Case = HostileArchiveTests.Case
 
   static let refused: [Case] = [
     Case(kind: "lock", expected: [".meta/proc/lock", "a lock file"]),
