@@ -53,7 +53,7 @@ struct IncomingRun {
       return FileIO.exists(path) && !FileIO.isSymlink(path) ? try FileIO.readBytes(path) : nil
     }
     metaFiles[MetaFile.seal] = nil
-    try RunContentCheck(id: id, prefix: "").check(
+    try ArrivingRunCheck(id: id, prefix: "").checkRecord(
       runFiles: runFiles, manifest: try content(MetaFile.manifest), metaFiles: metaFiles, seal: try content(MetaFile.seal))
     let lock = FileIO.join(metaDir, MetaFile.lock)
     try ArrivingRunCheck(id: id, prefix: "").checkMeta { name in
@@ -123,7 +123,7 @@ struct IncomingRun {
         guard !bytes.isEmpty, !bytes.contains(0), let target = String(validating: bytes, as: UTF8.self) else {
           throw BagProblem(entry: entry, reason: "not a valid link target")
         }
-        if let problem = RunContentCheck.linkProblem(target, depth: depth) { throw BagProblem(entry: entry, reason: problem) }
+        if let problem = ArrivingRunCheck.linkProblem(target, depth: depth) { throw BagProblem(entry: entry, reason: problem) }
         guard symlink(target, path) == 0 else {
           if errno == EEXIST { throw BagProblem(entry: entry, reason: Self.collision) }
           throw GageError.io(path: path, operation: "create link", errno: errno)
