@@ -112,7 +112,7 @@ struct BagScan {
           guard payloadBudget >= entry.size else {
             throw reader.reject(
               entry.name,
-              "runs' manifests, seals and small files pass \(keptPayloadBudget) bytes, the most verify keeps in memory; "
+              "runs' manifests, seals and small files pass \(keptPayloadBudget >> 20) MB, the most verify keeps in memory; "
                 + "import the archive to check it")
           }
           keep = true
