@@ -81,7 +81,7 @@ struct RunOp: ParsableCommand {
     }
     let scan = try SourceScan.scan(
       projectDir: gageFile.projectDir, spec: plan.operation.opdef.sourcecode, pruned: [runsDir])
-    let limit = try Self.parseSize(stageLimit ?? ProcessInfo.processInfo.environment["GAGE_STAGE_LIMIT"] ?? "1G")
+    let limit = try SizeLimit.resolve(stageLimit)
     let total = scan.selection.totalBytes
     if !quiet {
       let skipped = scan.selection.excluded.count
@@ -90,12 +90,10 @@ struct RunOp: ParsableCommand {
           + (skipped > 0 ? ", \(skipped) left out (see gage run --preview)" : ""))
     }
     if total > limit && !yes {
-      let message = "the source to stage is \(ByteCount.format(total)), above the limit of \(ByteCount.format(limit))"
-      guard Console.stdinIsTerminal else {
-        throw GageError.invalidInput(
-          "\(message); check `gage run --preview`, exclude files with `sourcecode` patterns, or pass -y (or --stage-limit)")
-      }
-      guard Console.confirm("\(message). Stage it anyway?") else { throw ExitCode(1) }
+      try SizeLimit.confirm(
+        "the source to stage is \(ByteCount.format(total)), above the limit of \(ByteCount.format(limit))",
+        question: "Stage it anyway?",
+        hint: "check `gage run --preview`, exclude files with `sourcecode` patterns, or pass -y (or --stage-limit)")
     } else if !yes && Console.stdinIsTerminal {
       Console.note(describe(plan.operation))
       guard Console.confirm(stage ? "Stage this run?" : "Continue?") else {
@@ -114,24 +112,6 @@ struct RunOp: ParsableCommand {
       Console.note(note)
     }
     throw ExitCode(Self.processExit(code))
-  }
-
-  /// Parses `500M`, `2G`, `1024` (bytes; K, M, G, T are powers of 1024).
-  static func parseSize(_ text: String) throws -> Int {
-    let t = text.trimmingCharacters(in: .whitespaces).uppercased()
-    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-    var digits = Substring(t)
-    var factor = 1
-    if let last = t.last, let f = units[last] {
-      factor = f
-      digits = t.dropLast()
-    }
-    if digits.hasSuffix("I") { digits = digits.dropLast() }
-    guard let n = Double(digits), n >= 0, let bytes = Int(exactly: (n * Double(factor)).rounded(.down)) else {
-      throw GageError.invalidInput(
-        "invalid size \"\(text)\": expected a number (at most 8 exabytes) with an optional K, M, G or T")
-    }
-    return bytes
   }
 
   /// `gage run` exits with the run's exit code; 128+N when signal N ended it.

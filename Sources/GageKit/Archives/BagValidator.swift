@@ -147,7 +147,8 @@ struct BagValidator {
       throw BagProblem(entry: path, reason: "a directory among annotations; \(id).user/ holds entries only")
     }
     for name in files(userPrefix).keys.sorted() {
-      try arriving.checkAnnotation(name: name, bytes: try content(userPrefix + name) ?? [])
+      let path = userPrefix + name
+      try arriving.checkAnnotation(name: name, size: scan.files[path]?.size ?? 0) { try content(path) ?? [] }
     }
   }
 

@@ -123,10 +123,10 @@ struct RunCommitter {
           entries.append((name, RunRefs.treeMode, tree))
         }
       case S_IFREG:
-        let bytes = try FileIO.readBytes(full)
-        digests[relative] = FileDigest.hex(bytes)
+        let blob = try repository.writeBlob(file: full)
+        digests[relative] = blob.sha256
         let mode = (st.st_mode & 0o111) != 0 ? RunRefs.executableMode : RunRefs.fileMode
-        entries.append((name, mode, try repository.writeBlob(bytes)))
+        entries.append((name, mode, blob.oid))
       case S_IFLNK:
         let target = Array(try FileDigest.linkTarget(full).utf8)
         digests[relative] = FileDigest.hex(target)

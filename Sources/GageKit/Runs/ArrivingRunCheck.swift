@@ -89,20 +89,30 @@ struct ArrivingRunCheck {
     }
   }
 
-  /// Checks one annotation entry (`<id>.user/<name>`): its name, its size and its content.
-  func checkAnnotation(name: String, bytes: [UInt8]) throws {
+  /// Checks one annotation entry (`<id>.user/<name>`): its name, its size, then its
+  /// content (read only when the name and size pass).
+  func checkAnnotation(name: String, size: Int64, bytes: () throws -> [UInt8]) throws {
     let entry = "\(prefix)\(id).user/\(name)"
     guard AnnotationSync.isEntryName(name) else {
       throw BagProblem(entry: entry, reason: "not an annotation entry (<time-ordered id>.json)")
     }
-    guard bytes.count <= Self.maxAnnotationBytes else {
-      throw BagProblem(entry: entry, reason: "an annotation entry of \(bytes.count) bytes (at most \(Self.maxAnnotationBytes))")
+    guard size <= Self.maxAnnotationBytes else {
+      throw BagProblem(entry: entry, reason: "an annotation entry of \(size) bytes (at most \(Self.maxAnnotationBytes))")
     }
+    let bytes = try bytes()
     if let problem = AttributeLogEntry.problem(in: bytes) { throw BagProblem(entry: entry, reason: problem) }
   }
 
   /// Largest annotation entry accepted.
   static let maxAnnotationBytes = 1 << 20
+
+  /// The meta files `checkMeta` reads (besides the lock, whose presence alone counts).
+  static let metaFilesRead: Set<String> = [
+    MetaFile.exit, MetaFile.id, MetaFile.opref, MetaFile.runner, MetaFile.initialized, MetaFile.staged, MetaFile.started,
+    MetaFile.stopped,
+  ]
+  /// Largest of those meta files kept in memory to be read.
+  static let maxMetaFileBytes: Int64 = 64 << 10
 }
 
 extension AttributeLogEntry {
