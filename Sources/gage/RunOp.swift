@@ -79,8 +79,7 @@ struct RunOp: ParsableCommand {
       try showPreview(plan)
       return
     }
-    let scan = try SourceScan.scan(
-      projectDir: gageFile.projectDir, spec: plan.operation.opdef.sourcecode, pruned: [runsDir])
+    let scan = plan.scan
     let limit = try SizeLimit.resolve(stageLimit)
     let total = scan.selection.totalBytes
     if !quiet {
@@ -101,11 +100,11 @@ struct RunOp: ParsableCommand {
       }
     }
     if stage {
-      let run = try Runner.stage(plan.operation, scan: scan)
+      let run = try Runner.stage(plan)
       report(run)
       return
     }
-    let (run, code) = try Runner.run(plan.operation, scan: scan)
+    let (run, code) = try Runner.run(plan)
     if run.status != .completed {
       var note = "gage: run \(Console.printable(run.name)) ended with status \(run.status.rawValue) (exit code \(code))"
       if code == 127 { note += "; the command was not found (is it installed and on PATH?)" }
@@ -155,7 +154,7 @@ struct RunOp: ParsableCommand {
   }
 
   private func showPreview(_ plan: RunPlanner.Plan) throws {
-    let preview = try RunPreview(plan: plan)
+    let preview = RunPreview(plan: plan)
     if json {
       Console.print(preview.json.prettyPrinted())
       return
