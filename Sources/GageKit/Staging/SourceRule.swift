@@ -77,7 +77,9 @@ public struct SourceRule: Sendable, Equatable {
     let lower = text.lowercased()
     let units: [(String, Int)] = [("kb", 1024), ("mb", 1 << 20), ("gb", 1 << 30), ("k", 1024), ("m", 1 << 20), ("g", 1 << 30)]
     for (suffix, factor) in units where lower.hasSuffix(suffix) {
-      return Int(lower.dropLast(suffix.count)).map { $0 * factor }
+      guard let n = Int(lower.dropLast(suffix.count)) else { return nil }
+      let (bytes, overflow) = n.multipliedReportingOverflow(by: factor)
+      return overflow ? nil : bytes
     }
     return Int(lower)
   }

@@ -127,4 +127,11 @@ struct ImpossibleValuesTests {
     let manifest = "\(String(repeating: "a", count: 64))  data/x\r\n\(String(repeating: "b", count: 64))  data/y\r\n"
     #expect(try Bag.parseManifest(manifest, name: "m") == ["data/x": String(repeating: "a", count: 64), "data/y": String(repeating: "b", count: 64)])
   }
+
+  @Test("A sourcecode size past a byte count is an unknown filter, not an overflow trap")
+  func hugeSourceSize() {
+    #expect(throws: GageError.self) { try SourceRule(parsing: "*.dat size<99999999999999999g") }
+    #expect(throws: GageError.self) { try SourceRule(parsing: "*.dat size>9223372036854775807k") }
+    #expect(SourceRule.parseSize("2k") == 2048)
+  }
 }
