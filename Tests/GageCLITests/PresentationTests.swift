@@ -59,9 +59,9 @@ struct PresentationTests {
 
   @Test("attest keygen, sign and verify are subcommands; the flag spellings do the same")
   func attestSubcommands() throws {
-    let project = try TestProject.seed()
+    let project = try AttestFixture.project()
     defer { project.remove() }
-    #expect(try project.gage(["run", "-y", "-q", "test"]).exitCode == 0)
+    try AttestFixture.run(project, ["train"])
     let key = project.tmp.path("me")
     let keygen = try project.gage(["attest", "keygen", key])
     #expect(keygen.exitCode == 0 && keygen.stdout.contains("key id "), "\(keygen)")

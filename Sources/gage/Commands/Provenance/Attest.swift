@@ -33,7 +33,7 @@ extension Provenance.Attest {
 /// `gage attest sign` (the default: `gage attest [RUN]`).
 struct Sign: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Print or write a run's attestation, signed with --key (the default subcommand).")
+    abstract: "Print or write a run's attestation, signed with --key.")
 
   @Argument(help: "The run (default: the latest): an index, or a prefix of its id or name.")
   var spec: String?
