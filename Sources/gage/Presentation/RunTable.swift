@@ -27,14 +27,14 @@ enum RunTable {
   }
 
   /// The lines of a table of rows `#`, name, operation, started, status, label: the cells
-  /// as they were recorded (escaped by `Table`). On a terminal the widest of the label,
-  /// operation and status columns is cut to fit its width.
+  /// as they were recorded (escaped by `Table`). On a terminal the wider of the label and
+  /// operation columns is cut to fit its width, then the status.
   static func lines(cells rows: [[String]]) -> [String] {
     Table(
       columns: [
         Table.Column(header: "#", rightAligned: true), Table.Column(header: "name"),
         Table.Column(header: "operation", flexible: true), Table.Column(header: "started"),
-        Table.Column(header: "status", flexible: true, color: statusColor),
+        Table.Column(header: "status", flexible: true, lastResort: true, color: statusColor),
         Table.Column(header: "label", flexible: true),
       ],
       rows: rows

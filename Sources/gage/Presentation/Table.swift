@@ -4,7 +4,7 @@
 ///
 /// On a terminal the table fits its width (`Console.width`): the widest flexible column
 /// is narrowed, one column at a time, never below its header, and its long cells are cut
-/// with `…`. No column is dropped and no header cell left empty; a table that cannot fit
+/// with `…` (columns marked `lastResort` only once the others are as narrow as they get). No column is dropped and no header cell left empty; a table that cannot fit
 /// even then is printed at its narrowest and wraps.
 ///
 /// Every cell (and header) is made printable here (`Console.printable`) before it is
@@ -17,6 +17,8 @@ struct Table {
     var rightAligned = false
     /// May be narrowed to fit the terminal.
     var flexible = false
+    /// Narrowed only when the other flexible columns are as narrow as they get.
+    var lastResort = false
     /// The ANSI color (SGR code) of a body cell, from its text as recorded.
     var color: ((String) -> String?)? = nil
   }
@@ -59,8 +61,9 @@ struct Table {
     }
     var total = indent.count + widths.reduce(0, +) + 2 * max(0, columns.count - 1)
     while total > width {
-      let candidates = columns.indices.filter { columns[$0].flexible && widths[$0] > floor[$0] }
-      guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { return }
+      let open = columns.indices.filter { columns[$0].flexible && widths[$0] > floor[$0] }
+      let first = open.filter { !columns[$0].lastResort }
+      guard let widest = (first.isEmpty ? open : first).max(by: { widths[$0] < widths[$1] }) else { return }
       widths[widest] -= 1
       total -= 1
     }
