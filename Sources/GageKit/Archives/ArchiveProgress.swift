@@ -91,29 +91,17 @@ public final class ArchiveProgress: @unchecked Sendable {
       let width = 24
       let filled = Int(fraction * Double(width))
       line += "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
-      line += "\(Self.size(bytes))/\(Self.size(totalBytes))"
+      line += "\(ByteCount.format(bytes))/\(ByteCount.format(totalBytes))"
     } else {
-      line += Self.size(bytes)
+      line += ByteCount.format(bytes)
     }
     line += totalFiles > 0 ? "  \(files)/\(totalFiles) \(noun)" : "  \(files) \(noun)"
-    line += "  \(Self.size(Int64(rate)))/s"
+    line += "  \(ByteCount.format(Int64(rate)))/s"
     if totalBytes > 0, rate > 0 {
       let left = Int(Double(totalBytes - bytes) / rate)
       line += "  \(left / 60):" + String(format: "%02d", left % 60) + " left"
     }
     FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
     drawn = true
-  }
-
-  /// A byte count for people: `512 B`, `1.5 MB`, `2.0 GB`.
-  public static func size(_ bytes: Int64) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1000, unit < units.count - 1 {
-      value /= 1000
-      unit += 1
-    }
-    return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
   }
 }

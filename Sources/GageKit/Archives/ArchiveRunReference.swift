@@ -68,7 +68,7 @@ public struct ArchiveRunReference: Sendable, Equatable {
   /// The id, among `ids` (an archive's runs), this reference names; nil when there are none.
   public func run(in ids: [String]) throws -> String? {
     func listed(_ ids: [String]) -> String {
-      ids.map { "\(RunID.name(for: $0)) (\($0.prefix(8)))" }.joined(separator: ", ")
+      ids.map { RunID.label($0) }.joined(separator: ", ")
     }
     guard let selector else {
       guard ids.count <= 1 else {

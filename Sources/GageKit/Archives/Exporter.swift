@@ -52,7 +52,7 @@ public struct Exporter {
       let status = run.status
       guard status.isFinal else {
         throw GageError.invalidInput(
-          "run \(run.name) (\(run.id.prefix(8))) is \(status.rawValue): only finished runs (completed, error, terminated) are exported")
+          "run \(run.nameAndID) is \(status.rawValue): only finished runs (completed, error, terminated) are exported")
       }
       let stop = run.timestamp(MetaFile.stopped) ?? run.timestamp(MetaFile.started) ?? run.timestamp(MetaFile.staged) ?? 0
       stopTimes[run.id] = stop / 1_000_000
@@ -137,7 +137,7 @@ public struct Exporter {
   /// Adds a run's run dir, meta dir and annotations, checking their file sets against the
   /// run's sealed record (digests are checked while writing).
   private func collect(run: Run, into items: inout [String: Item], mtime: Int64) throws {
-    let label = "run \(run.name) (\(run.id.prefix(8)))"
+    let label = "run \(run.nameAndID)"
     guard FileIO.exists(run.metaPath(MetaFile.manifest)) else {
       throw GageError.invalidData("\(label) has no manifest; it cannot be exported")
     }

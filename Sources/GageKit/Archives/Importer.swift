@@ -136,3 +136,18 @@ public struct Importer {
     guard rename(from, to) == 0 else { throw GageError.io(path: to, operation: "move into place", errno: errno) }
   }
 }
+
+extension Importer.Outcome: RunTransferOutcome {
+  public var word: String {
+    switch self {
+    case .imported: "imported"
+    case .alreadyPresent: "already-present"
+    case .conflict: "conflict"
+    }
+  }
+
+  public var refusal: String? {
+    if case .conflict(let why) = self { return why }
+    return nil
+  }
+}

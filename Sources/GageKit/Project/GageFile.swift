@@ -111,3 +111,19 @@ public struct GageFile: Sendable {
     return parent.isEmpty ? "/" : parent
   }
 }
+
+extension GageFile {
+  /// `gage operations --json`: one `{name, description, default, command}` per operation.
+  public var operationsJSON: JSONValue {
+    let defaultName = defaultOperation?.name
+    return .array(
+      operations.map { op in
+        .object([
+          "name": .string(op.name),
+          "description": op.description.map(JSONValue.string) ?? .null,
+          "default": .bool(op.name == defaultName),
+          "command": op.exec.run?.json ?? .null,
+        ])
+      })
+  }
+}

@@ -22,7 +22,7 @@ public enum Attestation {
   /// not finished, that no longer verifies against its manifest and seal, or that generated
   /// no files.
   public static func statement(for run: Run, gageVersion: String) throws -> JSONValue {
-    let label = "run \(run.name) (\(run.id.prefix(8)))"
+    let label = "run \(run.nameAndID)"
     let record = RunRecord.read(run: run)
     guard record.status.isFinal else {
       let reason = record.status == .unknown ? record.reason.map { ": \($0)" } ?? "" : ""

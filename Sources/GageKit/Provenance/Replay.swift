@@ -29,7 +29,7 @@ public struct ReplaySource: Sendable {
   /// files it staged must still hold their staged bytes. Throws, naming the reason, when it
   /// cannot be replayed; nothing is made.
   public init(_ original: Run) throws {
-    let label = "run \(original.name) (\(original.id.prefix(8)))"
+    let label = "run \(original.nameAndID)"
     let check = RunVerifier().verify(original)
     if let reason = check.skipped { throw GageError.conflict("\(label) cannot be replayed: \(reason)") }
     guard check.ok else {
@@ -168,5 +168,16 @@ public enum Replayer {
     _ = try driver.drive(run, from: .replay(source))
     guard let comparison else { throw GageError.invalidData("run \(run.id) was finalized without its comparison") }
     return Outcome(run: run, comparison: comparison)
+  }
+}
+
+extension Replayer.Outcome {
+  /// `gage replay --json`: the comparison, the new run's id and the identical files
+  /// (docs/json.md).
+  public var json: JSONValue {
+    var object = comparison.json
+    object["run"] = .string(run.id)
+    object["identical"] = .array(comparison.identical.map(JSONValue.string))
+    return .object(object)
   }
 }

@@ -112,7 +112,7 @@ public struct SourceVerifier {
     }
     guard let project = RunLifecycle.projectDir(of: run), FileIO.isDirectory(project) else {
       throw GageError.notFound(
-        "run \(run.name) (\(run.id.prefix(8))): its project is not on this host; give its repository with --repo DIR")
+        "run \(run.nameAndID): its project is not on this host; give its repository with --repo DIR")
     }
     guard let repo = try GitRepository.discover(from: project) else {
       throw GageError.notFound("\(project) (the project of run \(run.name)) is no longer in a git work tree; give --repo DIR")

@@ -47,7 +47,7 @@ struct RunCommitter {
   /// or made now. The caller flushes the repository before pointing a ref at a new commit.
   func sealedCommit(_ run: Run) throws -> (oid: git_oid, made: Bool) {
     if let oid = try repository.reference(RunRefs.runs + run.id) { return (oid, false) }
-    let label = "run \(run.name) (\(run.id.prefix(8)))"
+    let label = "run \(run.nameAndID)"
     guard FileIO.exists(run.metaPath(MetaFile.manifest)) else {
       throw GageError.invalidData("\(label) has no manifest; it cannot be pushed")
     }

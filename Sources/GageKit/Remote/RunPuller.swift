@@ -140,3 +140,21 @@ public struct RunPuller {
     return outcome
   }
 }
+
+extension RunPuller.Outcome: RunTransferOutcome {
+  public var word: String {
+    switch self {
+    case .pulled: "pulled"
+    case .alreadyPresent: "already-present"
+    case .conflict: "conflict"
+    case .rejected: "rejected"
+    }
+  }
+
+  public var refusal: String? {
+    switch self {
+    case .pulled, .alreadyPresent: nil
+    case .conflict(let why), .rejected(let why): why
+    }
+  }
+}

@@ -48,7 +48,7 @@ public struct RunPusher {
     for run in runs {
       let status = run.status
       guard status.isFinal else {
-        outcomes.append((run, .notFinished("run \(run.name) (\(run.id.prefix(8))) is \(status.rawValue): only finished runs are pushed")))
+        outcomes.append((run, .notFinished("run \(run.nameAndID) is \(status.rawValue): only finished runs are pushed")))
         continue
       }
       do {
@@ -88,7 +88,7 @@ public struct RunPusher {
         }
       } catch let problem as BagProblem {
         throw GageError.invalidInput(
-          "\(location.display) holds annotations of run \(item.run.name) (\(item.run.id.prefix(8))) that are not valid "
+          "\(location.display) holds annotations of run \(item.run.nameAndID) that are not valid "
             + "(\(problem.entry): \(problem.reason)); nothing was pushed")
       }
     }
@@ -113,6 +113,26 @@ public struct RunPusher {
       if pushed.contains(entry.run.id) { return (entry.run, .pushed) }
       if let n = sentEntries[entry.run.id] { return (entry.run, .annotations(n)) }
       return entry
+    }
+  }
+}
+
+extension RunPusher.Outcome: RunTransferOutcome {
+  public var word: String {
+    switch self {
+    case .pushed: "pushed"
+    case .annotations: "annotations"
+    case .upToDate: "up-to-date"
+    case .notFinished: "not-finished"
+    case .notVerified: "not-verified"
+    case .conflict: "conflict"
+    }
+  }
+
+  public var refusal: String? {
+    switch self {
+    case .pushed, .annotations, .upToDate: nil
+    case .notFinished(let why), .notVerified(let why), .conflict(let why): why
     }
   }
 }

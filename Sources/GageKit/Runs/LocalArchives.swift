@@ -16,6 +16,15 @@ public struct LocalArchive: Sendable, Equatable {
   public var dir: String
   /// When runs last moved into it (the `.archive` file's mtime), epoch µs.
   public var modified: Int64?
+
+  /// `gage archive list --json`: `{name, id, runs, last_archived}` with the archive's
+  /// run count (docs/json.md).
+  public func json(runs: Int) -> JSONValue {
+    .object([
+      "name": .string(name), "id": .string(id), "runs": .int(runs),
+      "last_archived": modified.map { .string(RunClock.iso(micros: $0)) } ?? .null,
+    ])
+  }
 }
 
 /// The named local archives of a runs dir.

@@ -26,6 +26,9 @@ public struct Run: Sendable, Equatable, Hashable {
   /// The run name (proquint of the id).
   public var name: String { RunID.name(for: id) }
 
+  /// How messages name the run: `name (id8)` (`RunID.label`).
+  public var nameAndID: String { RunID.label(id) }
+
   /// `<runDir>.user`: the append-only log of user attributes (`<id>.user.deleted` for a run
   /// Python Gage deleted by renaming).
   public var userDir: String { sidecar("user") }

@@ -131,3 +131,22 @@ public struct RunAnnotations {
     .object(["msg": .string(message), "timestamp": .int(Int(millis))])
   }
 }
+
+extension RunComment {
+  /// `{id, author, message, time}` (docs/json.md).
+  public var json: JSONValue {
+    .object([
+      "id": .string(id), "author": .string(author), "message": .string(message),
+      "time": micros.map { .string(RunClock.iso(micros: $0)) } ?? .null,
+    ])
+  }
+}
+
+extension RunAnnotations {
+  /// `gage comment --list --json`: the run's id, name and comments (docs/json.md).
+  public var commentsJSON: JSONValue {
+    .object([
+      "id": .string(run.id), "name": .string(run.name), "comments": .array(comments().map(\.json)),
+    ])
+  }
+}

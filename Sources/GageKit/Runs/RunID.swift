@@ -31,6 +31,12 @@ public enum RunID {
     return proquint(value)
   }
 
+  /// How messages name a run: `name (first 8 digits of the id)`, e.g.
+  /// `kafom-fikud (60a825b1)`; the name defaults to the id's proquint.
+  public static func label(_ id: String, name: String? = nil) -> String {
+    "\(name ?? Self.name(for: id)) (\(id.prefix(8)))"
+  }
+
   private static let consonants = Array("bdfghjklmnprstvz")
   private static let vowels = Array("aiou")
 

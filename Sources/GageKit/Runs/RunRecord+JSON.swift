@@ -2,8 +2,10 @@ extension RunRecord {
   /// The run as a JSON object of a listing (`gage runs --json`; documented in
   /// `docs/json.md`). `gage show --json` adds details to the same object (`RunInfo.json`).
   ///
-  /// - Parameter archiveName: the name of the archive the run is in, when it is archived.
-  public func json(archiveName: String? = nil) -> JSONValue {
+  /// - Parameters:
+  ///   - archiveName: the name of the archive the run is in, when it is archived.
+  ///   - index: the run's `#` in the listing (`index`), when it has one.
+  public func json(archiveName: String? = nil, index: Int? = nil) -> JSONValue {
     func time(_ t: Int64?) -> JSONValue { t.map { .string(RunClock.iso(micros: $0)) } ?? .null }
     var o: [String: JSONValue] = [
       "id": .string(id),
@@ -40,6 +42,7 @@ extension RunRecord {
     }
     if status == .unknown, let reason { o["status_reason"] = .string(reason) }
     if let host { o["host"] = .string(host) }
+    if let index { o["index"] = .int(index) }
     return .object(o)
   }
 }

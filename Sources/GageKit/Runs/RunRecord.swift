@@ -57,6 +57,8 @@ public struct RunRecord: Sendable {
   public var run: Run { explicitRun ?? form.run(id: id, runsDir: runsDir) }
   /// The run name.
   public var name: String { RunID.name(for: id) }
+  /// How messages name the run: `name (id8)` (`RunID.label`).
+  public var nameAndID: String { RunID.label(id) }
   /// The operation's name (`?` when the opref is unreadable).
   public var operation: String { opref?.name ?? "?" }
   /// The time the list is sorted by: started, else staged, else initialized.

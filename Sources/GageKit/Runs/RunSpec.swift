@@ -90,13 +90,13 @@ public enum RunSpec {
           place =
             "is archived in \"\(name ?? record.container)\" (gage runs --archive \(name ?? record.container))"
         }
-        return message + "; run \(record.name) (\(record.id.prefix(8))) \(place)"
+        return message + "; run \(record.nameAndID) \(place)"
       }
     }
     let near = nearMatches(spec, all: all)
     if !near.isEmpty {
       message +=
-        "; did you mean " + near.map { "\($0.name) (\($0.id.prefix(8)))" }.joined(separator: ", ")
+        "; did you mean " + near.map { RunID.label($0.id, name: $0.name) }.joined(separator: ", ")
         + "?"
     } else {
       message += "; `gage runs` lists them"
