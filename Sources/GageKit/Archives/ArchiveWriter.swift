@@ -20,7 +20,11 @@ final class ArchiveWriter {
 
   init(path: String, compression: ArchiveCompression) throws {
     self.path = path
-    partial = path + ".partial-\(getpid())"
+    // Named like every temporary of this tool, so that the leftover of an export killed
+    // halfway is removed by the next export into the same directory.
+    let dir = (path as NSString).deletingLastPathComponent
+    StaleTemporaryFiles.remove(in: dir.isEmpty ? "." : dir, ownedOnly: true)
+    partial = FileIO.join(dir.isEmpty ? "." : dir, StaleTemporaryFiles.temporaryName(for: (path as NSString).lastPathComponent))
     handle = try ArchiveWriteHandle(file: path)
     buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
     let a = handle.pointer

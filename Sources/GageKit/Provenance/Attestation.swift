@@ -197,22 +197,6 @@ public enum Attestation {
   /// Writes `text` to `path` through a temporary file in the same directory renamed into
   /// place, so that `path` is never half-written.
   public static func write(_ text: String, to path: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
-    let base = (path as NSString).lastPathComponent
-    let temp = FileIO.join(dir.isEmpty ? "." : dir, StaleTemporaryFiles.temporaryName(for: base))
-    do {
-      try FileIO.write(text, to: temp)
-    } catch GageError.io(_, _, let code) {
-      try? FileIO.removeFile(temp)
-      throw GageError.io(path: path, operation: "write", errno: code)
-    } catch {
-      try? FileIO.removeFile(temp)
-      throw error
-    }
-    if rename(temp, path) != 0 {
-      let code = errno
-      try? FileIO.removeFile(temp)
-      throw GageError.io(path: path, operation: "write", errno: code)
-    }
+    try FileIO.writeAtomically(text, to: path)
   }
 }

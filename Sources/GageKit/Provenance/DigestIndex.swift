@@ -428,9 +428,7 @@ public final class DigestIndex {
     do {
       try FileIO.makeDirectories(dir)
       StaleTemporaryFiles.remove(in: dir)
-      let temp = FileIO.join(dir, StaleTemporaryFiles.temporaryName(for: "digests.\(RunClock.nowMicros())"))
-      try FileIO.write(bytes, to: temp)
-      if rename(temp, Self.path(runsDir)) != 0 { try? FileIO.removeFile(temp) }
+      try FileIO.writeAtomically(bytes, to: Self.path(runsDir))
     } catch {
       return
     }

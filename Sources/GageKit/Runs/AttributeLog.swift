@@ -50,14 +50,7 @@ public struct AttributeLog {
       "set": .object(set),
       "delete": .array(delete.map(JSONValue.string)),
     ])
-    let name = RunID.timeOrdered() + ".json"
-    let temp = FileIO.join(dir, StaleTemporaryFiles.temporaryName(for: name))
-    try FileIO.write(entry.compact(), to: temp, mode: FileIO.readOnlyMode)
-    if rename(temp, FileIO.join(dir, name)) != 0 {
-      let code = errno
-      try? FileIO.removeFile(temp)
-      throw GageError.io(path: FileIO.join(dir, name), operation: "create", errno: code)
-    }
+    try FileIO.writeAtomically(entry.compact(), to: FileIO.join(dir, RunID.timeOrdered() + ".json"), mode: FileIO.readOnlyMode)
   }
 
   /// Every readable entry in order. An entry that is not valid JSON (Python Gage writes in

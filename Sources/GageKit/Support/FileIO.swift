@@ -24,13 +24,18 @@ public enum FileIO {
   }
 
   /// Writes `bytes` to a temporary file next to `path`, then renames it into place: readers
-  /// see the old file or the whole new one, never a part, whenever the process dies.
+  /// see the old file or the whole new one, never a part, whenever the process dies. The
+  /// one atomic writer: its temporary names (`StaleTemporaryFiles.temporaryName`) are the
+  /// ones a later process reaps when this one is killed halfway. Errors name `path`.
   public static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = writableMode) throws {
     let dir = (path as NSString).deletingLastPathComponent
-    let temp = join(dir, StaleTemporaryFiles.temporaryName(for: (path as NSString).lastPathComponent))
+    let temp = join(dir.isEmpty ? "." : dir, StaleTemporaryFiles.temporaryName(for: (path as NSString).lastPathComponent))
     do {
       try write(bytes, to: temp, mode: mode)
       guard rename(temp, path) == 0 else { throw GageError.io(path: path, operation: "move into place", errno: errno) }
+    } catch GageError.io(let failed, let operation, let code) where failed == temp {
+      unlink(temp)
+      throw GageError.io(path: path, operation: operation == "create" ? "write" : operation, errno: code)
     } catch {
       unlink(temp)
       throw error

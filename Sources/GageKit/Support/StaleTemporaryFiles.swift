@@ -18,19 +18,39 @@ public enum StaleTemporaryFiles {
   /// This process as the owner token of a name: `<pid>-<host tag>`.
   public static var owner: String { "\(getpid())-\(HostIdentity.current.tag)" }
 
-  /// The temporary name for writing `base` in the same directory: `.<base>.<owner>.tmp`.
+  /// The temporary name for writing `base` in the same directory:
+  /// `.<base>.<owner>.<n>.tmp`, `n` counting this process's temporaries (two threads writing
+  /// the same file never share one).
   public static func temporaryName(for base: String) -> String {
-    ".\(base).\(owner).tmp"
+    ".\(base).\(owner).\(Counter.shared.next()).tmp"
   }
 
-  /// Removes the temporary files (`.*.tmp`) in `dir` whose writers are gone.
-  public static func remove(in dir: String) {
+  /// A process-wide counter.
+  private final class Counter: @unchecked Sendable {
+    static let shared = Counter()
+    private let lock = NSLock()
+    private var value = 0
+
+    func next() -> Int {
+      lock.lock()
+      defer { lock.unlock() }
+      value += 1
+      return value
+    }
+  }
+
+  /// Removes the temporary files (`.*.tmp`) in `dir` whose writers are gone. With
+  /// `ownedOnly` (a directory of the user's, such as an export's destination), only names
+  /// that carry an owner token are considered: other `.tmp` files are not ours to judge.
+  public static func remove(in dir: String, ownedOnly: Bool = false) {
     guard let entries = try? DirectoryListing.entries(dir) else { return }
     for entry in entries {
       guard let name = entry.name, name.hasPrefix("."), name.hasSuffix(".tmp") else { continue }
       let parts = name.dropFirst().dropLast(4).split(separator: ".").dropFirst()
+      let owner = parts.lazy.compactMap(parseOwner).first
+      if ownedOnly && owner == nil { continue }
       let path = FileIO.join(dir, name)
-      if isAbandoned(path, owner: parts.lazy.compactMap(parseOwner).first) { unlink(path) }
+      if isAbandoned(path, owner: owner) { unlink(path) }
     }
   }
 

@@ -61,12 +61,7 @@ public struct RunIndex: Sendable {
     do {
       try FileIO.makeDirectories(dir)
       StaleTemporaryFiles.remove(in: dir)
-      let temp = FileIO.join(dir, StaleTemporaryFiles.temporaryName(for: "runs.\(RunClock.nowMicros())"))
-      try FileIO.write(text, to: temp)
-      if rename(temp, recordsPath) != 0 {
-        try? FileIO.removeFile(temp)
-        return
-      }
+      try FileIO.writeAtomically(text, to: recordsPath)
       if changedSize > 0 {
         var st = stat()
         if stat(changedPath, &st) == 0, Int(st.st_size) == changedSize { unlink(changedPath) }
