@@ -1,6 +1,6 @@
 import Foundation
 
-/// Callbacks at lifecycle points (seed `000`); each may write run attributes.
+/// Callbacks at lifecycle points (`docs/library.md`); each may write run attributes.
 public struct OperationCallbacks: Sendable {
   /// Called once the run's meta is initialized, before staging.
   public var runInitialized: (@Sendable (Operation, Run) throws -> Void)?
@@ -19,7 +19,7 @@ public struct OperationCallbacks: Sendable {
 }
 
 /// An operation to run: what `gage run` builds from a Gage file, and what library users
-/// build directly (seed `000`: command args, an optional run dir, environment, callbacks).
+/// build directly (`docs/library.md`: command args, an optional run dir, environment, callbacks).
 public struct Operation: Sendable {
   /// The operation's definition.
   public var opdef: OpDef
@@ -42,7 +42,7 @@ public struct Operation: Sendable {
   /// Labels recorded as the run's `label` attribute.
   public var label: String?
 
-  /// An operation running `command` (seed `000`: `op.cmd_args`).
+  /// An operation running `command` (`docs/library.md`: `op.cmd_args`).
   public init(
     command: CommandSpec? = nil, opdef: OpDef = OpDef(name: "op"), runDir: String? = nil, runsDir: String? = nil,
     projectDir: String? = nil, env: [String: String] = [:], config: [String: JSONValue] = [:],

@@ -26,7 +26,7 @@ public struct PhaseFailure: Error, Sendable, Equatable {
   public var exitCode: Int32
 }
 
-/// The run lifecycle, one step at a time (seed `001`): make the run, init its meta, stage
+/// The run lifecycle, one step at a time (`docs/lifecycle.md`): make the run, init its meta, stage
 /// (`RunStaging.swift`), exec, finalize. Each step reads what it needs from the meta dir, so
 /// a staged run can be started later without its project. `RunDriver` strings them together.
 public enum RunLifecycle {
@@ -132,7 +132,7 @@ public enum RunLifecycle {
 
   // MARK: Finalize
 
-  /// Finalizes a run (SPEC §6): summary, `stopped`, the finalize hook, generated files,
+  /// Finalizes a run (`docs/lifecycle.md`): summary, `stopped`, the finalize hook, generated files,
   /// the manifest, the seal, then `proc/exit` last (the commit point); everything read-only.
   /// `beforeSeal` may add meta files once the final manifest is known; the seal covers them.
   public static func finalizeRun(

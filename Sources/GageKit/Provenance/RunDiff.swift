@@ -1,4 +1,4 @@
-/// What two runs have in common and where they differ (SPEC §9, `gage diff`): the run
+/// What two runs have in common and where they differ (`docs/diff.md`): the run
 /// itself, config, command, source identity, source files and outputs. Comparing is a pure
 /// function of two `RunDiff.Side`s, read from the runs' meta; files are compared by the
 /// digests their manifests record, never re-hashed.

@@ -6,7 +6,7 @@ import Foundation
   import Glibc
 #endif
 
-/// The git form of runs (SPEC §10, `docs/remotes.md`):
+/// The git form of runs (`docs/remotes.md`):
 ///
 /// - `refs/gage/runs/<id>`: the sealed part, one commit whose tree holds `<id>/` (the run
 ///   files) and `<id>.meta/` (the meta files, the lock left out), exactly as a runs dir

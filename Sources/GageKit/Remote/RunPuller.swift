@@ -1,7 +1,7 @@
 import Clibgit2
 import Foundation
 
-/// Pulls runs from a git remote (SPEC §10): fetches only the runs asked for (or every run
+/// Pulls runs from a git remote (`docs/remotes.md`): fetches only the runs asked for (or every run
 /// missing here), writes each into a temporary directory inside the runs dir, checks every
 /// name, mode, link and digest there, and only then moves it into place, by the rules of
 /// `archive import` (idempotent, annotations merged, a different run under the same id a

@@ -1,7 +1,7 @@
 import Clibgit2
 import Foundation
 
-/// Pushes finished runs to a git remote (SPEC §10): each run's sealed part and summary as
+/// Pushes finished runs to a git remote (`docs/remotes.md`): each run's sealed part and summary as
 /// deterministic commits, its annotations as a fast-forward chain on top of the remote's.
 /// Only what the remote lacks is sent; a second push of the same runs sends nothing.
 public struct RunPusher {

@@ -18,7 +18,7 @@ struct GitTreeItem {
 }
 
 /// The bare git repository a runs dir keeps its pushed and pulled runs in
-/// (`<runs>/.gage.git`, SPEC §10): never the project's own repository.
+/// (`<runs>/.gage.git`, `docs/remotes.md`): never the project's own repository.
 ///
 /// Small objects are written to memory first (libgit2's mempack backend) and stored as one
 /// pack by `flush()`, so that committing a thousand runs writes a few pack files rather than

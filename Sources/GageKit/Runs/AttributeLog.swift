@@ -89,13 +89,13 @@ public struct AttributeLog {
 }
 
 extension Run {
-  /// Writes a run attribute to the run's attribute log (seed `000`: `run.write_attr`).
+  /// Writes a run attribute to the run's attribute log (`docs/library.md`: `run.write_attr`).
   public func writeAttribute(_ name: String, _ value: JSONValue) throws {
     try AttributeLog(run: self).log(set: [name: value])
     RunIndex.noteChanged(self)
   }
 
-  /// Reads a run attribute back (seed `000`: `run.get`).
+  /// Reads a run attribute back (`docs/library.md`: `run.get`).
   public func attribute(_ name: String) throws -> JSONValue? {
     try AttributeLog(run: self).attributes()[name]
   }

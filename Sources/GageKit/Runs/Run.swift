@@ -57,7 +57,7 @@ public struct Run: Sendable, Equatable, Hashable {
   }
 }
 
-/// Names of the meta files (SPEC §3), in one place.
+/// Names of the meta files (`docs/run-layout.md`), in one place.
 public enum MetaFile {
   public static let schema = "__schema__"
   public static let id = "id"

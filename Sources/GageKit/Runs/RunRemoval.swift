@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Deleting, restoring and purging runs. A delete moves the run to the trash with a marker
-/// (SPEC §3); a permanent delete (and a purge) removes every file of the run.
+/// (`docs/run-layout.md`); a permanent delete (and a purge) removes every file of the run.
 public enum RunRemoval {
   /// Moves `record`'s run to the trash. A run that reads running is refused, unless it
   /// runs on another host and `force` says that host no longer runs it.

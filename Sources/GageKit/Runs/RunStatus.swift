@@ -4,7 +4,7 @@ import Foundation
   import Glibc
 #endif
 
-/// The status of a run (SPEC §3).
+/// The status of a run (`docs/run-layout.md`).
 public enum RunStatus: String, Sendable, CaseIterable {
   /// Initialized, not yet staged.
   case pending
@@ -45,7 +45,7 @@ public struct StatusReading: Sendable, Equatable {
   /// or the PID in the lock of a run Python Gage runs. The only process `gage stop` signals.
   public var process: Int32?
 
-  /// Applies SPEC §3's rules to the meta files `exists` and `text` see: `proc/exit` (0
+  /// Applies the status rules of `docs/lifecycle.md` to the meta files `exists` and `text` see: `proc/exit` (0
   /// completed, > 0 error, < 0 terminated); else, once started or locked, a runner of this
   /// host and boot whose PID lives with the recorded start time → running, a runner of
   /// another host → running there, any other → terminated; else `staged` → staged; else a
@@ -156,7 +156,7 @@ extension Run {
       text: { FileIO.readTextIfPresent(self.metaPath($0)) })
   }
 
-  /// The status, by SPEC §3's rules (see `StatusReading.read`).
+  /// The status, by the rules of `docs/lifecycle.md` (see `StatusReading.read`).
   public var status: RunStatus { statusReading.status }
 
   /// The host of a run that is running elsewhere.

@@ -43,7 +43,7 @@ public struct RunStore: Sendable {
   }
 }
 
-/// Where runs live (SPEC §2): `--runs`, `$GAGE_RUNS`, `$RUNS_DIR`, the Gage file's
+/// Where runs live (`docs/runs-dir.md`): `--runs`, `$GAGE_RUNS`, `$RUNS_DIR`, the Gage file's
 /// `$runs-dir` (relative to the project), `<project>/.gage/runs`, then `~/.gage/runs`.
 public enum RunsDirectory {
   /// Resolves the runs dir.

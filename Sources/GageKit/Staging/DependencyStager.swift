@@ -1,6 +1,6 @@
 import Foundation
 
-/// Stages an operation's `depends` (SPEC §4): project files, and files of an earlier run,
+/// Stages an operation's `depends` (`docs/gage-file.md`): project files, and files of an earlier run,
 /// copied and hashed into the run dir as type `d`. What was staged, and from which run, is
 /// recorded in the meta file `depends.json`.
 enum DependencyStager {

@@ -14,7 +14,7 @@ struct GitFileFacts {
   var status: GitStatus
 }
 
-/// The source selection of a project inside a git work tree (SPEC §5): every tracked file
+/// The source selection of a project inside a git work tree (`docs/source.md`): every tracked file
 /// present in the work tree plus every untracked file git does not ignore, under the project
 /// dir; submodules and nested repositories expanded to their files; filtered by the op's
 /// `sourcecode` patterns, which never add an ignored file.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import GageKit
 
-/// Asking before a change (SPEC §7): shows what will change, asks on a terminal, and
+/// Asking before a change (README, Commands): shows what will change, asks on a terminal, and
 /// without a terminal acts only with `-y`.
 enum Confirmation {
   /// Shows `rows`, says "You are about to `action`.", then asks; throws to stop when the

@@ -40,7 +40,7 @@ func initializedRun(in tmp: TempDir) throws -> Run {
   return run
 }
 
-/// Output capture (SPEC §3 `output/NN_phase` + `.index`, §4 `progress = "tqdm"`), through
+/// Output capture (`output/NN_phase` + `.index` of docs/run-layout.md, `progress = "tqdm"` of docs/gage-file.md), through
 /// the phase runner that every run phase goes through.
 @Suite("Output capture")
 struct OutputCaptureTests {
