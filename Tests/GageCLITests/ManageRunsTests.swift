@@ -4,7 +4,7 @@ import GageTestSupport
 import Testing
 
 /// Managing runs with the built `gage`, as a user would: list, show, select, cat, label,
-/// comment, delete, restore, purge, archives (SPEC §7).
+/// comment, delete, restore, purge, archives (README, Commands).
 @Suite("Managing runs", .serialized)
 struct ManageRunsTests {
   /// A project with operations `train` (prints a metric, writes a file) and `fail`, and

@@ -1,7 +1,7 @@
 import Foundation
 import GageKit
 
-/// A run written by hand in the layouts other Gage versions leave (SPEC §3), for tests of
+/// A run written by hand in the layouts other Gage versions leave (docs/run-layout.md), for tests of
 /// reading runs dirs: meta files by path, plus `.user` entries and `.move` markers.
 public struct HandMadeRun: Sendable {
   /// The run id.

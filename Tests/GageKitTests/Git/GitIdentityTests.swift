@@ -7,7 +7,7 @@ import Testing
   import Glibc
 #endif
 
-/// `source/git.json` and `source/diff.patch` (SPEC §3): commit, branch, remote, path, dirty,
+/// `source/git.json` and `source/diff.patch` (docs/run-layout.md): commit, branch, remote, path, dirty,
 /// tree, diff_sha256, untracked, submodules, lfs — each checked against what git says.
 @Suite("Git source identity: git.json and diff.patch")
 struct GitIdentityTests {

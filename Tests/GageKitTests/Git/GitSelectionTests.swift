@@ -3,7 +3,7 @@ import Testing
 
 @testable import GageKit
 
-/// Which files a project inside a git work tree stages (SPEC §5): every tracked file present
+/// Which files a project inside a git work tree stages (docs/source.md): every tracked file present
 /// in the work tree plus every untracked file git does not ignore, under the project dir;
 /// never `.git`, the runs dir or an ignored file. Each test compares the scan with
 /// `git ls-files -co --exclude-standard` (see `GitExpectation`).

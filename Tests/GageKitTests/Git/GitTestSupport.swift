@@ -174,7 +174,7 @@ enum Git {
 
   /// The global excludes file libgit2 reads in this process (the user's `core.excludesFile`,
   /// else `$XDG_CONFIG_HOME/git/ignore`), so that the expected set honours the same global
-  /// excludes the scan does (SPEC §5 lists global excludes).
+  /// excludes the scan does (docs/source.md lists global excludes).
   static let userExcludesFile: String? = {
     let home = ProcessInfo.processInfo.environment["HOME"] ?? "/"
     var env = ProcessInfo.processInfo.environment

@@ -117,7 +117,7 @@ struct StartingAStagedRunTests {
 
     // JSON meta.
     #expect(try JSONValue.read(path: run.metaPath(MetaFile.opdef)) == Self.seedOpDef.raw)
-    // SPEC §5: config.json holds every configurable key (`config = "say.py"`) with its value.
+    // docs/config.md: config.json holds every configurable key (`config = "say.py"`) with its value.
     #expect(try JSONValue.read(path: run.metaPath(MetaFile.config)) == .object(["msg": .string("Hi there")]))
     #expect(
       try JSONValue.read(path: run.metaPath(MetaFile.cmd))

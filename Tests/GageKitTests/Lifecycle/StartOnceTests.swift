@@ -3,7 +3,7 @@ import GageKit
 import GageTestSupport
 import Testing
 
-/// A run that has started can never start again (SPEC §3).
+/// A run that has started can never start again (docs/run-layout.md).
 @Suite("A run starts only once")
 struct StartOnceTests {
   let quiet = OutputOptions(echo: false)

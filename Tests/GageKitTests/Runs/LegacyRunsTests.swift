@@ -4,7 +4,7 @@ import Testing
 
 @testable import GageKit
 
-/// Runs dirs written by other Gage versions, built by hand from SPEC §3: Python Gage 0.1.2
+/// Runs dirs written by other Gage versions, built by hand from docs/run-layout.md: Python Gage 0.1.2
 /// (meta dir, `1 ns op` opref, deletes renamed to `*.deleted`) and later Gage
 /// (`<id>.meta.zip`, `2 ns op version` opref, `.move` markers).
 @Suite("Runs from other Gage versions")

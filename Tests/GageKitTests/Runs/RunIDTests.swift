@@ -1,7 +1,7 @@
 import GageKit
 import Testing
 
-/// Run ids and names (SPEC §3): the name is the proquint of the id's first 32 bits.
+/// Run ids and names (docs/run-layout.md): the name is the proquint of the id's first 32 bits.
 @Suite("Run ids and names")
 struct RunIDTests {
   @Test("The run name is the proquint of the id's first eight hex digits")

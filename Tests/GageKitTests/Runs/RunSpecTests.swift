@@ -3,7 +3,7 @@ import Testing
 
 @testable import GageKit
 
-/// Run specs (SPEC §7): index, slice, id or name prefix; ambiguous and unknown specs.
+/// Run specs (README, Commands): index, slice, id or name prefix; ambiguous and unknown specs.
 @Suite("Run specs")
 struct RunSpecTests {
   static let base = Int64(1_767_225_600_000_000)

@@ -3,7 +3,7 @@ import GageKit
 import GageTestSupport
 import Testing
 
-/// Status rules (SPEC §3), from meta files written by hand: `proc/exit`, else a live runner,
+/// Status rules (docs/run-layout.md), from meta files written by hand: `proc/exit`, else a live runner,
 /// else the timestamps.
 @Suite("Run status")
 struct RunStatusTests {

@@ -3,7 +3,7 @@ import GageKit
 import GageTestSupport
 import Testing
 
-/// Finding runs in a runs dir, and resolving where the runs dir is (SPEC §2, §7).
+/// Finding runs in a runs dir, and resolving where the runs dir is (docs/runs-dir.md).
 @Suite("Runs dir")
 struct RunStoreTests {
   /// Writes a run's meta with `started` = `stamp`; returns the run.
