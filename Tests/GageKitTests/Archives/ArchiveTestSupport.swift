@@ -15,6 +15,16 @@ enum ArchiveBytes {
     try Exporter(agent: agent).export(runs, to: path)
   }
 
+  /// A project with one finished run, exported to `<tmp>/<name>`: the project, the run and
+  /// the archive's path (an uncompressed `.tar` by default, so that bytes can be changed in
+  /// place).
+  static func exportedRun(_ name: String = "run.tar") throws -> (TestProject, Run, String) {
+    let (p, runs) = try LibraryRuns.project()
+    let path = p.tmp.path(name)
+    try export(runs, to: path)
+    return (p, runs[0], path)
+  }
+
   /// Replaces the one occurrence of `old` in the file at `path` with `new` (the same length,
   /// so that an uncompressed tar stays a well-formed tar and only a digest tells).
   static func replaceOnce(in path: String, _ old: String, with new: String) throws {

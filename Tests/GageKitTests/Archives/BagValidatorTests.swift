@@ -7,14 +7,6 @@ import Testing
 /// without writing anything): each kind of damage is reported with the entry it is in.
 @Suite("Bag validator")
 struct BagValidatorTests {
-  /// An exported archive of one run (uncompressed, so that bytes can be changed in place).
-  static func archive() throws -> (TestProject, Run, String) {
-    let (p, runs) = try LibraryRuns.project()
-    let path = p.tmp.path("run.tar")
-    try ArchiveBytes.export(runs, to: path)
-    return (p, runs[0], path)
-  }
-
   /// The entry and reason `Verifier` rejects `path` with.
   static func rejection(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> (entry: String, reason: String)? {
     do {
@@ -30,14 +22,14 @@ struct BagValidatorTests {
 
   @Test("An archive as exported is sound")
   func sound() throws {
-    let (p, run, path) = try Self.archive()
+    let (p, run, path) = try ArchiveBytes.exportedRun()
     defer { p.remove() }
     #expect(try Verifier().verify(path).runIDs == [run.id])
   }
 
   @Test("A payload file whose bytes changed: a digest mismatch at that file")
   func payloadChanged() throws {
-    let (p, run, path) = try Self.archive()
+    let (p, run, path) = try ArchiveBytes.exportedRun()
     defer { p.remove() }
     try ArchiveBytes.replaceOnce(in: path, LibraryRuns.output, with: LibraryRuns.output.uppercased())
     let found = try #require(Self.rejection(path))
@@ -47,7 +39,7 @@ struct BagValidatorTests {
 
   @Test("A tag file whose bytes changed (bag-info.txt): altered, at that file")
   func tagFileChanged() throws {
-    let (p, _, path) = try Self.archive()
+    let (p, _, path) = try ArchiveBytes.exportedRun()
     defer { p.remove() }
     try ArchiveBytes.replaceOnce(in: path, ArchiveBytes.agent, with: ArchiveBytes.agent.uppercased())
     let found = try #require(Self.rejection(path))
@@ -57,7 +49,7 @@ struct BagValidatorTests {
 
   @Test("A payload manifest line whose digest was changed: the file it names no longer matches")
   func manifestChanged() throws {
-    let (p, run, path) = try Self.archive()
+    let (p, run, path) = try ArchiveBytes.exportedRun()
     defer { p.remove() }
     let digest = FileDigest.hex(LibraryRuns.output.utf8)
     let line = "\(digest)  data/\(run.id)/out.txt"

@@ -9,11 +9,8 @@ import Testing
 struct ImporterTests {
   @Test("An exported run imports into another runs dir whole: the same files, links as links, and it verifies")
   func roundTrip() throws {
-    let (p, runs) = try LibraryRuns.project()
+    let (p, original, archive) = try ArchiveBytes.exportedRun("run.tar.zst")
     defer { p.remove() }
-    let original = runs[0]
-    let archive = p.tmp.path("run.tar.zst")
-    try ArchiveBytes.export(runs, to: archive)
     let elsewhere = p.tmp.path("elsewhere/runs")
     let outcomes = try Importer(runsDir: elsewhere).importArchive(archive)
     #expect(outcomes.map(\.id) == [original.id])
@@ -29,10 +26,8 @@ struct ImporterTests {
 
   @Test("Importing again changes nothing: already present, no annotation to merge")
   func importTwice() throws {
-    let (p, runs) = try LibraryRuns.project()
+    let (p, _, archive) = try ArchiveBytes.exportedRun()
     defer { p.remove() }
-    let archive = p.tmp.path("run.tar")
-    try ArchiveBytes.export(runs, to: archive)
     let elsewhere = p.tmp.path("elsewhere")
     _ = try Importer(runsDir: elsewhere).importArchive(archive)
     let before = try Listing.snapshot(elsewhere)
@@ -56,10 +51,8 @@ struct ImporterTests {
 
   @Test("A payload file changed inside the archive: refused, naming the entry; the runs dir is unchanged")
   func refusesACorruptedArchive() throws {
-    let (p, runs) = try LibraryRuns.project()
+    let (p, original, archive) = try ArchiveBytes.exportedRun()
     defer { p.remove() }
-    let archive = p.tmp.path("run.tar")
-    try ArchiveBytes.export(runs, to: archive)
     try ArchiveBytes.replaceOnce(in: archive, LibraryRuns.output, with: LibraryRuns.output.uppercased())
     // A runs dir that already holds a run of its own.
     let (other, _) = try LibraryRuns.project()
@@ -70,17 +63,15 @@ struct ImporterTests {
       Issue.record("expected a rejection, got \(String(describing: error))")
       return
     }
-    #expect(entry?.hasSuffix("/data/\(runs[0].id)/out.txt") == true, "\(String(describing: entry))")
+    #expect(entry?.hasSuffix("/data/\(original.id)/out.txt") == true, "\(String(describing: entry))")
     #expect(reason.contains("digest"), "\(reason)")
     #expect(try Listing.snapshot(other.runsDir) == before)
   }
 
   @Test("A truncated archive is refused, and a runs dir the import made is removed again")
   func refusesATruncatedArchive() throws {
-    let (p, runs) = try LibraryRuns.project()
+    let (p, _, archive) = try ArchiveBytes.exportedRun("run.tar.gz")
     defer { p.remove() }
-    let archive = p.tmp.path("run.tar.gz")
-    try ArchiveBytes.export(runs, to: archive)
     let bytes = try FileIO.readBytes(archive)
     try FileIO.write(Array(bytes.prefix(bytes.count / 2)), to: archive)
     let fresh = p.tmp.path("fresh-runs")
