@@ -9,15 +9,12 @@ static inline int gage_git_set_owner_validation(int enabled) {
   return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
 
-/// Writes a pack file held in memory into the object database (indexing it).
-static inline int gage_git_odb_write_pack(git_odb *odb, const void *data, size_t len) {
-  git_odb_writepack *writepack = NULL;
-  git_indexer_progress stats = {0};
-  int rc = git_odb_write_pack(&writepack, odb, NULL, NULL);
+/// Bounds the pack windows libgit2 maps: `window` bytes each, `limit` bytes in all (the
+/// defaults on 64-bit hosts are 1 GiB and 8 GiB: a 400 MB pack would be mapped whole).
+static inline int gage_git_set_mwindow_limits(size_t window, size_t limit) {
+  int rc = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
   if (rc < 0) return rc;
-  rc = writepack->append(writepack, data, len, &stats);
-  if (rc >= 0) rc = writepack->commit(writepack, &stats);
-  writepack->free(writepack);
-  return rc;
+  return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
 }
+
 #endif

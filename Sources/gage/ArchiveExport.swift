@@ -34,7 +34,7 @@ struct ArchiveExport: ParsableCommand {
     if selection.runs.isEmpty {
       // --all / --where: the finished runs among those matched; named runs that have not
       // finished are refused by the exporter, with their status.
-      selected = records.filter { [.completed, .error, .terminated].contains($0.status) }.map(\.run)
+      selected = records.filter { $0.status.isFinal }.map(\.run)
       if selected.isEmpty { throw GageError.notFound("no finished runs match in \(catalog.runsDir)") }
     }
     let exporter = Exporter(agent: "gage \(Gage.version)", progress: ArchiveProgress(label: "export"))

@@ -79,9 +79,8 @@ struct RunOp: ParsableCommand {
       try showPreview(plan)
       return
     }
-    let scan = try SourceScan.scan(
-      projectDir: gageFile.projectDir, spec: plan.operation.opdef.sourcecode, pruned: [runsDir])
-    let limit = try Self.parseSize(stageLimit ?? ProcessInfo.processInfo.environment["GAGE_STAGE_LIMIT"] ?? "1G")
+    let scan = plan.scan
+    let limit = try SizeLimit.resolve(stageLimit)
     let total = scan.selection.totalBytes
     if !quiet {
       let skipped = scan.selection.excluded.count
@@ -90,12 +89,10 @@ struct RunOp: ParsableCommand {
           + (skipped > 0 ? ", \(skipped) left out (see gage run --preview)" : ""))
     }
     if total > limit && !yes {
-      let message = "the source to stage is \(ByteCount.format(total)), above the limit of \(ByteCount.format(limit))"
-      guard Console.stdinIsTerminal else {
-        throw GageError.invalidInput(
-          "\(message); check `gage run --preview`, exclude files with `sourcecode` patterns, or pass -y (or --stage-limit)")
-      }
-      guard Console.confirm("\(message). Stage it anyway?") else { throw ExitCode(1) }
+      try SizeLimit.confirm(
+        "the source to stage is \(ByteCount.format(total)), above the limit of \(ByteCount.format(limit))",
+        question: "Stage it anyway?",
+        hint: "check `gage run --preview`, exclude files with `sourcecode` patterns, or pass -y (or --stage-limit)")
     } else if !yes && Console.stdinIsTerminal {
       Console.note(describe(plan.operation))
       guard Console.confirm(stage ? "Stage this run?" : "Continue?") else {
@@ -103,35 +100,17 @@ struct RunOp: ParsableCommand {
       }
     }
     if stage {
-      let run = try Runner.stage(plan.operation, scan: scan)
+      let run = try Runner.stage(plan)
       report(run)
       return
     }
-    let (run, code) = try Runner.run(plan.operation, scan: scan)
+    let (run, code) = try Runner.run(plan)
     if run.status != .completed {
       var note = "gage: run \(Console.printable(run.name)) ended with status \(run.status.rawValue) (exit code \(code))"
       if code == 127 { note += "; the command was not found (is it installed and on PATH?)" }
       Console.note(note)
     }
     throw ExitCode(Self.processExit(code))
-  }
-
-  /// Parses `500M`, `2G`, `1024` (bytes; K, M, G, T are powers of 1024).
-  static func parseSize(_ text: String) throws -> Int {
-    let t = text.trimmingCharacters(in: .whitespaces).uppercased()
-    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-    var digits = Substring(t)
-    var factor = 1
-    if let last = t.last, let f = units[last] {
-      factor = f
-      digits = t.dropLast()
-    }
-    if digits.hasSuffix("I") { digits = digits.dropLast() }
-    guard let n = Double(digits), n >= 0, let bytes = Int(exactly: (n * Double(factor)).rounded(.down)) else {
-      throw GageError.invalidInput(
-        "invalid size \"\(text)\": expected a number (at most 8 exabytes) with an optional K, M, G or T")
-    }
-    return bytes
   }
 
   /// `gage run` exits with the run's exit code; 128+N when signal N ended it.
@@ -175,7 +154,7 @@ struct RunOp: ParsableCommand {
   }
 
   private func showPreview(_ plan: RunPlanner.Plan) throws {
-    let preview = try RunPreview(plan: plan)
+    let preview = RunPreview(plan: plan)
     if json {
       Console.print(preview.json.prettyPrinted())
       return

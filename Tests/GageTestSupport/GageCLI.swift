@@ -58,6 +58,20 @@ public enum GageCLI {
     try start(arguments, in: directory, home: home, env: env, stdin: stdin).wait(timeout: timeout)
   }
 
+  /// Runs `gage args...` in `directory` under `ulimit -v kilobytes` (address space) and
+  /// `ulimit -t seconds` (CPU time): a memory bomb ends with an allocation failure or
+  /// SIGXCPU instead of taking the machine.
+  @discardableResult
+  public static func runLimited(
+    _ arguments: [String], in directory: String, home: String, kilobytes: Int, seconds: Int = 20,
+    env: [String: String] = [:], timeout: Double = 60
+  ) throws -> CommandResult {
+    let command = "ulimit -v \(kilobytes); ulimit -t \(seconds); exec \"$0\" \"$@\""
+    return try Command.run(
+      "/bin/sh", ["-c", command, binary] + arguments, in: directory,
+      environment: environment(home: home, extra: env), timeout: timeout)
+  }
+
   /// Starts `gage args...` in `directory` and returns at once.
   public static func start(
     _ arguments: [String], in directory: String, home: String? = nil, env: [String: String] = [:],

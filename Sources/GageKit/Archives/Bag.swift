@@ -43,7 +43,7 @@ public enum Bag {
       }
       let digest = String(line[..<space]).lowercased()
       let path = PathEncoding.decode(String(line[space...].drop { $0 == " " || $0 == "\t" }))
-      guard digest.count == 64, digest.allSatisfy(\.isHexDigit), !path.isEmpty else {
+      guard ManifestLines.isDigest(digest), !path.isEmpty else {
         throw BagProblem(entry: name, reason: "line \(n + 1) is not `<sha256>  <path>`")
       }
       guard result[path] == nil else {

@@ -118,7 +118,7 @@ struct BagValidator {
         throw BagProblem(entry: path, reason: "not a valid link target")
       }
       // Depth below the run's own directory (data/<dir>/...): the link's parent dir.
-      if let problem = RunContentCheck.linkProblem(target, depth: path.split(separator: "/").count - 3) {
+      if let problem = ArrivingRunCheck.linkProblem(target, depth: path.split(separator: "/").count - 3) {
         throw BagProblem(entry: path, reason: problem)
       }
       links[path] = target
@@ -137,7 +137,7 @@ struct BagValidator {
     let metaPrefix = "data/\(id).meta/"
     var metaFiles = files(metaPrefix)
     metaFiles[MetaFile.seal] = nil
-    try RunContentCheck(id: id, prefix: "data/").check(
+    try ArrivingRunCheck(id: id, prefix: "data/").checkRecord(
       runFiles: files("data/\(id)/"), manifest: try scan.content(metaPrefix + MetaFile.manifest),
       metaFiles: metaFiles, seal: try scan.content(metaPrefix + MetaFile.seal))
     let arriving = ArrivingRunCheck(id: id, prefix: "data/")
@@ -147,7 +147,8 @@ struct BagValidator {
       throw BagProblem(entry: path, reason: "a directory among annotations; \(id).user/ holds entries only")
     }
     for name in files(userPrefix).keys.sorted() {
-      try arriving.checkAnnotation(name: name, bytes: try content(userPrefix + name) ?? [])
+      let path = userPrefix + name
+      try arriving.checkAnnotation(name: name, size: scan.files[path]?.size ?? 0) { try content(path) ?? [] }
     }
   }
 

@@ -50,7 +50,7 @@ public struct Exporter {
     var commits: [String] = []
     for run in sorted {
       let status = run.status
-      guard [.completed, .error, .terminated].contains(status) else {
+      guard status.isFinal else {
         throw GageError.invalidInput(
           "run \(run.name) (\(run.id.prefix(8))) is \(status.rawValue): only finished runs (completed, error, terminated) are exported")
       }
@@ -135,39 +135,30 @@ public struct Exporter {
   }
 
   /// Adds a run's run dir, meta dir and annotations, checking their file sets against the
-  /// run's `manifest` and `seal` (digests are checked while writing).
+  /// run's sealed record (digests are checked while writing).
   private func collect(run: Run, into items: inout [String: Item], mtime: Int64) throws {
     let label = "run \(run.name) (\(run.id.prefix(8)))"
-    let manifest = try Manifest.read(path: run.metaPath(MetaFile.manifest)).digestsByPath
     guard FileIO.exists(run.metaPath(MetaFile.manifest)) else {
       throw GageError.invalidData("\(label) has no manifest; it cannot be exported")
     }
-    let runFiles = try walk(run.runDir, bagPrefix: "data/\(run.id)", expected: manifest, into: &items)
-    let missing = Set(manifest.keys).subtracting(runFiles)
-    let unexpected = runFiles.subtracting(manifest.keys)
-    if !missing.isEmpty || !unexpected.isEmpty {
-      let detail = (missing.sorted().prefix(3).map { "missing \($0)" } + unexpected.sorted().prefix(3).map { "unexpected \($0)" })
-        .joined(separator: ", ")
-      throw GageError.conflict("\(label) no longer verifies (\(detail)); `gage verify` shows what changed; nothing was exported")
+    let record: SealedRecord
+    do {
+      record = try SealedRecord(run: run)
+    } catch let error as GageError {
+      throw GageError.invalidData("\(label): its record is unreadable: \(error.message)")
     }
-    var sealed: [String: String]? = nil
-    if let sealText = FileIO.readTextIfPresent(run.metaPath(MetaFile.seal)) {
-      do {
-        sealed = try Bag.parseManifest(sealText, name: "seal")
-      } catch let problem as BagProblem {
-        throw GageError.invalidData("\(label): its seal is unreadable: \(problem.reason)")
-      }
-    }
+    let runFiles = try walk(run.runDir, bagPrefix: "data/\(run.id)", expected: record.manifest, into: &items)
     let metaFiles = try walk(
-      run.metaDir, bagPrefix: "data/\(run.id).meta", expected: sealed ?? [:], skip: [MetaFile.lock], into: &items)
-    if let sealed {
-      let missing = Set(sealed.keys).subtracting(metaFiles)
-      let unexpected = metaFiles.subtracting(sealed.keys).subtracting([MetaFile.seal])
-      if !missing.isEmpty || !unexpected.isEmpty {
-        let detail = (missing.sorted().prefix(3).map { "missing meta \($0)" } + unexpected.sorted().prefix(3).map { "unexpected meta \($0)" })
-          .joined(separator: ", ")
-        throw GageError.conflict("\(label): its meta no longer matches its seal (\(detail)); nothing was exported")
-      }
+      run.metaDir, bagPrefix: "data/\(run.id).meta", expected: record.seal ?? [:], skip: [MetaFile.lock], into: &items)
+    let problems = record.problems(
+      runFiles: Dictionary(uniqueKeysWithValues: runFiles.map { ($0, nil) }),
+      metaFiles: Dictionary(uniqueKeysWithValues: metaFiles.map { ($0, nil) }))
+    if case let changed = problems.filter({ !$0.meta }), !changed.isEmpty {
+      throw GageError.conflict(
+        "\(label) no longer verifies (\(RecordProblem.summaries(changed))); `gage verify` shows what changed; nothing was exported")
+    }
+    if !problems.isEmpty {
+      throw GageError.conflict("\(label): its meta no longer matches its seal (\(RecordProblem.summaries(problems))); nothing was exported")
     }
     if FileIO.isDirectoryNoFollow(run.userDir) {
       // The log's entries; not the hidden temporaries of writers adding one right now.

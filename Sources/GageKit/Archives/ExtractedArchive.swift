@@ -17,8 +17,11 @@ public struct ExtractedArchive: Sendable {
 
   /// Extracts and validates the archive at `path` into a new temporary directory under
   /// `parent`. A rejected archive throws `ArchiveError.rejected` (its reason ending in
-  /// `refusal`) and leaves nothing behind.
-  public init(path: String, parent: String, progress: ArchiveProgress? = nil, refusal: String = "") throws {
+  /// `refusal`) and leaves nothing behind, as does a refusal of `approval`.
+  public init(
+    path: String, parent: String, progress: ArchiveProgress? = nil, refusal: String = "",
+    approval: PayloadApproval? = nil
+  ) throws {
     let reader = try BagTarReader(path: path)
     try FileIO.makeDirectories(parent)
     StaleTemporaryFiles.removeAbandonedDirectories(in: parent)
@@ -30,7 +33,7 @@ public struct ExtractedArchive: Sendable {
     do {
       var st = stat()
       let size = stat(path, &st) == 0 ? Int64(st.st_size) : 0
-      scan = try BagScan.read(reader, destination: temp, progress: progress, archiveSize: size)
+      scan = try BagScan.read(reader, destination: temp, progress: progress, archiveSize: size, approval: approval)
       result = try BagValidator(scan: scan).validate()
     } catch let problem as BagProblem {
       progress?.finish()
@@ -40,6 +43,9 @@ public struct ExtractedArchive: Sendable {
       if case .rejected(let file, let entry, let reason) = error {
         throw ArchiveError.rejected(file: file, entry: entry, reason: reason + refusal)
       }
+      throw error
+    } catch {
+      progress?.finish()
       throw error
     }
     let bag = FileIO.join(temp, scan.top)

@@ -23,11 +23,14 @@ public struct Importer {
   public let runsDir: String
   /// Progress, if any.
   public var progress: ArchiveProgress?
+  /// Asked before a payload above its limit is written, if any.
+  public var approval: PayloadApproval?
 
   /// An importer into `runsDir`.
-  public init(runsDir: String, progress: ArchiveProgress? = nil) {
+  public init(runsDir: String, progress: ArchiveProgress? = nil, approval: PayloadApproval? = nil) {
     self.runsDir = runsDir
     self.progress = progress
+    self.approval = approval
   }
 
   /// Imports the archive at `path`; returns each run's outcome, sorted by id.
@@ -39,7 +42,8 @@ public struct Importer {
     }
     var succeeded = false
     defer { if createdRunsDir, !succeeded { rmdir(runsDir) } }
-    let extracted = try ExtractedArchive(path: path, parent: runsDir, progress: progress, refusal: "; nothing was imported")
+    let extracted = try ExtractedArchive(
+      path: path, parent: runsDir, progress: progress, refusal: "; nothing was imported", approval: approval)
     defer { extracted.remove() }
     var outcomes: [(id: String, outcome: Outcome)] = []
     for id in extracted.runIDs {

@@ -67,47 +67,52 @@ public struct Operation: Sendable {
   }
 }
 
-/// Runs operations through the whole lifecycle.
+/// Runs operations through the whole lifecycle (with `RunDriver`).
 public enum Runner {
   /// Stages and runs `op` to the end; returns the finalized run and its exit code.
-  /// - Parameter scan: the project's source scan, when the caller already made it (to show
-  ///   totals or ask before staging); scanned anew otherwise.
-  public static func run(_ op: Operation, scan: SourceScan? = nil) throws -> (run: Run, exitCode: Int32) {
-    SignalForwarder.install()
-    let run = try initRun(op)
-    let output = OutputOptions(echo: op.echo, stripProgress: op.opdef.progress == "tqdm")
-    if let code = try stageOrFinalize(run, op: op, scan: scan, output: output) {
-      return (run, code)
-    }
-    let code = try start(run, operation: op, output: output)
-    return (run, code)
+  public static func run(_ op: Operation) throws -> (run: Run, exitCode: Int32) {
+    try run(op, from: .project(op.projectDir, scan: nil))
+  }
+
+  /// Stages and runs a planned run to the end, from the source its plan scanned; returns the
+  /// finalized run and its exit code.
+  public static func run(_ plan: RunPlanner.Plan) throws -> (run: Run, exitCode: Int32) {
+    try run(plan.operation, from: plan.source)
   }
 
   /// Stages `op` without starting it; the staged run can start later with `start(_:)`.
   /// When a staging phase fails, the run is finalized with that phase's exit code.
-  public static func stage(_ op: Operation, scan: SourceScan? = nil) throws -> Run {
-    SignalForwarder.install()
-    let run = try initRun(op)
-    _ = try stageOrFinalize(
-      run, op: op, scan: scan, output: OutputOptions(echo: op.echo, stripProgress: op.opdef.progress == "tqdm"))
-    return run
+  public static func stage(_ op: Operation) throws -> Run {
+    try stage(op, from: .project(op.projectDir, scan: nil))
+  }
+
+  /// Stages a planned run without starting it, from the source its plan scanned.
+  public static func stage(_ plan: RunPlanner.Plan) throws -> Run {
+    try stage(plan.operation, from: plan.source)
   }
 
   /// Starts a staged run from its meta alone (the project is not needed), runs it and
   /// finalizes it; returns its exit code.
   public static func start(_ run: Run, echo: Bool = true) throws -> Int32 {
-    try start(run, operation: nil, output: OutputOptions(echo: echo))
+    try RunDriver(output: OutputOptions(echo: echo)).finish(run)
   }
 
-  private static func start(_ run: Run, operation: Operation?, output: OutputOptions) throws -> Int32 {
-    SignalForwarder.install()
-    var observer: ((String) -> Void)? = nil
-    if let op = operation, let cb = op.callbacks.initOutputSummary {
-      observer = try cb(op, run)
-    }
-    let code = try RunLifecycle.execRun(run, output: output, lineObserver: observer)
-    try RunLifecycle.finalizeRun(run, exitCode: code, output: output)
-    return run.exitCode ?? code
+  private static func run(_ op: Operation, from source: RunSource) throws -> (run: Run, exitCode: Int32) {
+    let run = try initRun(op)
+    return (run, try driver(op).drive(run, from: source))
+  }
+
+  private static func stage(_ op: Operation, from source: RunSource) throws -> Run {
+    let run = try initRun(op)
+    _ = try driver(op).stage(run, from: source)
+    return run
+  }
+
+  /// The driver of `op`'s runs: its output options, and its `initOutputSummary` callback
+  /// observing the run phase.
+  private static func driver(_ op: Operation) -> RunDriver {
+    let observe = op.callbacks.initOutputSummary.map { callback in { (run: Run) in try callback(op, run) } }
+    return RunDriver(output: OutputOptions(echo: op.echo, stripProgress: op.opdef.progress == "tqdm"), observeRun: observe)
   }
 
   /// Makes the run, writes its meta and user attributes, calls `runInitialized`.
@@ -115,53 +120,13 @@ public enum Runner {
     guard let command = op.command ?? op.opdef.exec.run else {
       throw GageError.invalidInput("operation \"\(op.opdef.name)\" has no run command (exec)")
     }
-    let run: Run
-    if let runDir = op.runDir {
-      run = try RunLifecycle.makeRun(opref: op.opref, runDir: runDir)
-    } else {
-      let runsDir = op.runsDir ?? FileIO.join(NSHomeDirectory(), ".gage/runs")
-      run = try RunLifecycle.makeRun(opref: op.opref, runsDir: runsDir)
-    }
-    do {
+    let runsDir = op.runsDir ?? FileIO.join(NSHomeDirectory(), ".gage/runs")
+    return try RunDriver.makeRun(opref: op.opref, runDir: op.runDir, runsDir: runsDir) { run in
       if let project = op.projectDir { try RunLifecycle.associateProject(run, projectDir: project) }
       let env = op.opdef.env.merging(op.env) { _, new in new }
       try RunLifecycle.initRunMeta(run, opdef: op.opdef, config: op.config, command: RunCommand(command, env: env))
       if let label = op.label { try run.writeAttribute("label", .string(label)) }
       try op.callbacks.runInitialized?(op, run)
-    } catch {
-      try? RunnerLog(run: run).log("Initializing the run failed: \(error)")
-      throw error
-    }
-    return run
-  }
-
-  /// Stages; on a failed phase or error finalizes the run and returns its exit code.
-  private static func stageOrFinalize(_ run: Run, op: Operation, scan: SourceScan?, output: OutputOptions) throws
-    -> Int32?
-  {
-    do {
-      try RunLifecycle.stageRun(run, projectDir: op.projectDir, scan: scan, output: output)
-      let signal = SignalForwarder.received
-      guard signal == 0 else {
-        try? RunnerLog(run: run).log("Interrupted by signal \(signal) while staging")
-        try RunLifecycle.finalizeRun(run, exitCode: -signal, output: output)
-        return -signal
-      }
-      return nil
-    } catch let failure as PhaseFailure {
-      try? RunnerLog(run: run).log("The \(failure.phase.rawValue) phase failed (exit code \(failure.exitCode)); later phases skipped")
-      try RunLifecycle.finalizeRun(run, exitCode: failure.exitCode, output: output)
-      return failure.exitCode
-    } catch {
-      try? RunnerLog(run: run).log("Staging failed: \(error)")
-      // Nothing ran: the partial copy goes (freeing a full disk), the run ends as an error.
-      do {
-        try RunLifecycle.discardStaged(run)
-        try RunLifecycle.finalizeRun(run, exitCode: 1, output: output)
-      } catch let cleanup {
-        try? RunnerLog(run: run).log("Could not clear the failed staging: \(cleanup)")
-      }
-      throw error
     }
   }
 }

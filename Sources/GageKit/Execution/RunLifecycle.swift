@@ -26,9 +26,9 @@ public struct PhaseFailure: Error, Sendable, Equatable {
   public var exitCode: Int32
 }
 
-/// The run lifecycle, one step at a time (seed `001`): make the run, init its meta, stage,
-/// exec, finalize. Each step reads what it needs from the meta dir, so a staged run can be
-/// started later without its project.
+/// The run lifecycle, one step at a time (seed `001`): make the run, init its meta, stage
+/// (`RunStaging.swift`), exec, finalize. Each step reads what it needs from the meta dir, so
+/// a staged run can be started later without its project. `RunDriver` strings them together.
 public enum RunLifecycle {
   // MARK: Make and init
 
@@ -102,96 +102,6 @@ public enum RunLifecycle {
   public static func projectDir(of run: Run) -> String? {
     guard let text = FileIO.readTextIfPresent(run.projectRefPath), text.hasPrefix("file:") else { return nil }
     return String(text.dropFirst(5))
-  }
-
-  // MARK: Stage
-
-  /// Stages a run: copies and hashes the source, runs `stage-sourcecode`, applies the config,
-  /// runs `stage-runtime` and `stage-dependencies`, writes the manifest and `staged`. Run files
-  /// are read-only afterwards. Throws `PhaseFailure` when a phase fails.
-  public static func stageRun(
-    _ run: Run, projectDir: String?, scan: SourceScan? = nil, output: OutputOptions = OutputOptions()
-  ) throws {
-    let log = RunnerLog(run: run)
-    let recorded = try meta(run)
-    let opdef = recorded.opdef
-    let files = FilesLog(run: run)
-    try FileIO.makeDirectories(run.runDir)
-    try writeRunner(run)
-
-    // What staging knows of the run dir's files (path → mtime) and their digests, kept up
-    // to date so that the dir is walked again only after something else could change it.
-    var copied: [String: FileCopier.Copied] = [:]
-    var scanned: [String: Int64] = [:]
-    if let projectDir {
-      let source = try scan ?? SourceScan.scan(projectDir: projectDir, spec: opdef.sourcecode, pruned: [
-        (run.runDir as NSString).deletingLastPathComponent
-      ])
-      let chosen = source.selection
-      try log.log("Copying source code (see log/files): \(chosen.files.count) files, \(chosen.totalBytes) bytes")
-      let items = chosen.files.map { FileCopier.Item(source: FileIO.join(source.projectDir, $0.path), path: $0.path) }
-      copied = try FileCopier.copy(items, to: run.runDir)
-      scanned = copied.mapValues(\.mtime)
-      try FileIO.makeDirectories(run.metaPath("source"))
-      try FileIO.write(chosen.excludedText, to: run.metaPath(MetaFile.excluded))
-      let identity = try source.identity()
-      try FileIO.write(identity.json.prettyPrinted(), to: run.metaPath(MetaFile.gitSource), mode: FileIO.readOnlyMode)
-      if !identity.patch.isEmpty {
-        try FileIO.write(identity.patch, to: run.metaPath(MetaFile.gitPatch), mode: FileIO.readOnlyMode)
-      }
-    }
-    let env = try phaseEnvironment(run)
-    if try runHook(run, opdef: opdef, phase: .stageSourcecode, env: env, output: output) {
-      scanned = try RunDirScanner.modificationTimes(run.runDir)
-    }
-
-    try log.log("Applying configuration (see log/patched)")
-    let values = recorded.config
-    let applied = try ConfigStage.apply(opdef: opdef, values: values, runDir: run.runDir)
-    if !applied.diff.isEmpty {
-      try FileIO.write(applied.diff, to: run.metaPath(MetaFile.patched), mode: FileIO.readOnlyMode)
-      scanned = try RunDirScanner.modificationTimes(run.runDir)
-    }
-    if applied.config != values {
-      let path = run.metaPath(MetaFile.config)
-      try FileIO.makeWritable(path)
-      try FileIO.writeAtomically(JSONValue.object(applied.config).prettyPrinted(), to: path, mode: FileIO.readOnlyMode)
-    }
-    try files.record(.source, scanned: scanned)
-
-    if try runHook(run, opdef: opdef, phase: .stageRuntime, env: env, output: output) {
-      scanned = try RunDirScanner.modificationTimes(run.runDir)
-      try files.record(.runtime, scanned: scanned)
-    }
-    let runsDir = (run.runDir as NSString).deletingLastPathComponent
-    let dependencies = try DependencyStager.stage(run, opdef: opdef, projectDir: projectDir, runsDir: runsDir)
-    if !dependencies.isEmpty {
-      try log.log("Staged \(dependencies.count) dependency files (see depends.json)")
-      copied.merge(dependencies) { _, new in new }
-    }
-    let hookRan = try runHook(run, opdef: opdef, phase: .stageDependencies, env: env, output: output)
-    if hookRan || !dependencies.isEmpty {
-      scanned = try RunDirScanner.modificationTimes(run.runDir)
-      try files.record(.dependency, scanned: scanned)
-    }
-
-    try log.log("Finalizing staged files (see manifest)")
-    let manifest = try buildManifest(run, known: copied, scanned: scanned)
-    try FileIO.write(manifest.text, to: run.metaPath(MetaFile.manifest))
-    try makeRunFilesReadOnly(run, manifest: manifest)
-    try writeTimestamp(MetaFile.staged, run: run)
-    RunIndex.noteChanged(run)
-  }
-
-  /// After staging failed with an error (a copy that ran out of disk or over a file size
-  /// limit, a config file that cannot be patched): removes whatever was staged, so that no
-  /// partial copy is left behind and its space is freed, and records an empty manifest when
-  /// there is none, so that the run can be finalized as failed.
-  public static func discardStaged(_ run: Run) throws {
-    try FileIO.removeTree(run.runDir)
-    try FileIO.makeDirectories(run.runDir)
-    let manifest = run.metaPath(MetaFile.manifest)
-    if !FileIO.exists(manifest) { try FileIO.write(Manifest(entries: []).text, to: manifest) }
   }
 
   // MARK: Exec

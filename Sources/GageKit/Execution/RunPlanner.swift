@@ -2,17 +2,23 @@ import Foundation
 
 /// Turns what a user typed (`gage run [OP] [KEY=VALUE...]`) into an `Operation`, checking
 /// everything that can be checked before a run is made: the operation exists and has a run
-/// command, the config keys exist and the values have the right types.
+/// command, the config keys exist and the values have the right types. The plan carries the
+/// project's source scan, made once: for its totals, the preview and staging.
 public enum RunPlanner {
   /// A planned run, ready for `Runner`.
-  public struct Plan: Sendable {
+  public struct Plan {
     /// The operation to run.
     public var operation: Operation
     /// The Gage file it came from.
     public var gageFile: GageFile
+    /// The project's source as the operation selects it; what `Runner` stages.
+    public let scan: SourceScan
+
+    /// What is staged: the operation's project with this scan.
+    var source: RunSource { .project(operation.projectDir, scan: scan) }
   }
 
-  /// Plans a run of `opName` (or the default operation) from `gageFile`.
+  /// Plans a run of `opName` (or the default operation) from `gageFile` and scans its source.
   public static func plan(
     gageFile: GageFile, opName: String?, assignments: [String], runsDir: String
   ) throws -> Plan {
@@ -24,7 +30,8 @@ public enum RunPlanner {
     let config = try ConfigStage.validate(opdef: opdef, assignments: assignments, projectDir: gageFile.projectDir)
     try DependencyStager.check(opdef: opdef, projectDir: gageFile.projectDir, runsDir: runsDir)
     let op = Operation(opdef: opdef, runsDir: runsDir, projectDir: gageFile.projectDir, config: config)
-    return Plan(operation: op, gageFile: gageFile)
+    let scan = try SourceScan.scan(projectDir: gageFile.projectDir, spec: opdef.sourcecode, pruned: [runsDir])
+    return Plan(operation: op, gageFile: gageFile, scan: scan)
   }
 
   /// The named operation, or the default one, with errors that list what exists.

@@ -17,16 +17,15 @@ public struct RunPreview: Sendable {
   public var isGit: Bool
 
   /// Computes the preview of a planned run.
-  public init(plan: RunPlanner.Plan) throws {
+  public init(plan: RunPlanner.Plan) {
     let op = plan.operation
     opdef = op.opdef
     command = op.command ?? op.opdef.exec.run ?? .argv([])
     config = op.config
     projectDir = plan.gageFile.projectDir
     runsDir = op.runsDir ?? ""
-    let scan = try SourceScan.scan(projectDir: projectDir, spec: opdef.sourcecode, pruned: [runsDir])
-    selection = scan.selection
-    isGit = scan.isGit
+    selection = plan.scan.selection
+    isGit = plan.scan.isGit
   }
 
   /// The preview as JSON (the form of `gage run --preview --json`).

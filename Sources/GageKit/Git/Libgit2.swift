@@ -6,6 +6,9 @@ enum Libgit2 {
   /// Initializes libgit2 on first use (thread-safe `static let`).
   static let ready: Void = {
     git_libgit2_init()
+    // Pack windows of 32 MB, 256 MB mapped at most (git's own values on 32-bit hosts):
+    // reading one large object then maps a window at a time, not the whole pack.
+    _ = gage_git_set_mwindow_limits(32 << 20, 256 << 20)
   }()
 
   /// Turns a libgit2 return code into a typed error carrying libgit2's message.

@@ -58,15 +58,22 @@ public struct Manifest: Sendable, Equatable {
 
   /// Parses manifest text; `source` names the file in errors.
   public static func parse(_ text: String, source: String = "manifest") throws -> Manifest {
+    try parse(bytes: Array(text.utf8), source: source)
+  }
+
+  /// Parses manifest bytes (see `ManifestLines` for the grammar); `source` names the file in
+  /// errors.
+  public static func parse(bytes: [UInt8], source: String = "manifest") throws -> Manifest {
     var entries: [ManifestEntry] = []
-    for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-      let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-      guard parts.count == 3, let type = RunFileType(rawValue: String(parts[0])), parts[1].count == 64,
-        !parts[2].isEmpty
-      else {
-        throw GageError.invalidData("\(source):\(n + 1): invalid manifest line: \(line)")
+    try bytes.withUnsafeBytes { raw in
+      try ManifestLines.forEach(raw, typed: true) { line, number, text in
+        guard let line, let code = line.type, let type = RunFileType(rawValue: String(UnicodeScalar(code))) else {
+          throw GageError.invalidData(
+            "\(source):\(number): invalid manifest line: \(String(decoding: raw[text], as: UTF8.self))")
+        }
+        entries.append(
+          ManifestEntry(type: type, digest: ManifestLines.digest(raw, line.digest), path: ManifestLines.path(raw, line.path)))
       }
-      entries.append(ManifestEntry(type: type, digest: String(parts[1]), path: PathEncoding.decode(String(parts[2]))))
     }
     return Manifest(entries: entries)
   }

@@ -398,14 +398,13 @@ public final class DigestIndex {
     let target = Array(digest.utf8)
     guard target.count == 64 else { return [] }
     var found: [ManifestEntry] = []
-    for line in manifest.split(separator: 0x0A) where line.count > 67 {
-      let start = line.startIndex
-      guard line[start + 1] == 0x20, line[start + 66] == 0x20,
-        line[(start + 2)..<(start + 66)].elementsEqual(target),
-        let type = RunFileType(rawValue: String(UnicodeScalar(line[start])))
-      else { continue }
-      let path = String(decoding: line[(start + 67)...], as: UTF8.self)
-      found.append(ManifestEntry(type: type, digest: digest, path: PathEncoding.decode(path)))
+    manifest.withUnsafeBytes { raw in
+      ManifestLines.forEach(raw, typed: true) { line, _, _ in
+        guard let line, let code = line.type, raw[line.digest].elementsEqual(target),
+          let type = RunFileType(rawValue: String(UnicodeScalar(code)))
+        else { return }
+        found.append(ManifestEntry(type: type, digest: digest, path: ManifestLines.path(raw, line.path)))
+      }
     }
     return found
   }

@@ -233,20 +233,8 @@ enum DigestIndexFormat {
   static func prefixes(manifest bytes: [UInt8]) -> [UInt64] {
     var found: [UInt64] = []
     bytes.withUnsafeBytes { raw in
-      guard let base = raw.baseAddress else { return }
-      var start = 0
-      while start < raw.count {
-        let end =
-          memchr(base + start, 0x0A, raw.count - start).map {
-            base.distance(to: UnsafeRawPointer($0))
-          }
-          ?? raw.count
-        if end - start > 67, raw[start + 1] == 0x20, raw[start + 66] == 0x20,
-          let p = prefix(hex: raw, at: start + 2)
-        {
-          found.append(p)
-        }
-        start = end + 1
+      ManifestLines.forEach(raw, typed: true) { line, _, _ in
+        if let line, let p = prefix(hex: raw, at: line.digest.lowerBound) { found.append(p) }
       }
     }
     if found.count > 1 {

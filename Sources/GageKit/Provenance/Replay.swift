@@ -1,8 +1,8 @@
 import Foundation
 
-/// A finished run's recorded inputs, checked and ready to be staged again: its source files
-/// and `depends` files as they were staged (each with its digest), its operation, config,
-/// command and environment.
+/// A finished run's recorded inputs, checked and ready to be staged again
+/// (`RunSource.replay`): its source files and `depends` files as they were staged (each
+/// with its digest), its operation, config, command and environment.
 public struct ReplaySource: Sendable {
   /// A file to copy from the original run dir, with the digest it must have.
   struct File: Sendable {
@@ -129,7 +129,8 @@ public struct ReplayComparison: Sendable, Equatable {
 
 /// Replays runs: a new run from the original's recorded source, operation, config, command
 /// and environment (the project is not needed), whose generated files are then compared
-/// with the original's digests. The new run's meta holds `replay.json`.
+/// with the original's digests. The new run's meta holds `replay.json`, written at finalize
+/// before the seal.
 public enum Replayer {
   /// The meta file of a replayed run.
   public static let metaFile = MetaFile.replay
@@ -147,110 +148,25 @@ public enum Replayer {
   public static func replay(_ source: ReplaySource, runsDir: String, archive: String? = nil, echo: Bool = true) throws
     -> Outcome
   {
-    SignalForwarder.install()
-    let run = try RunLifecycle.makeRun(opref: source.opref, runsDir: runsDir)
     var of: [String: JSONValue] = ["of": .string(source.original.id)]
     if let archive { of["archive"] = .string(FileIO.absolute(archive)) }
-    do {
+    let run = try RunDriver.makeRun(opref: source.opref, runsDir: runsDir) { run in
       try RunLifecycle.initRunMeta(run, opdef: source.meta.opdef, config: source.meta.config, command: source.meta.command)
       try FileIO.write(JSONValue.object(of).prettyPrinted(), to: run.metaPath(metaFile))
-    } catch {
-      try? RunnerLog(run: run).log("Initializing the replay failed: \(error)")
-      throw error
     }
-    let output = OutputOptions(echo: echo, stripProgress: source.meta.opdef.progress == "tqdm")
     var comparison: ReplayComparison?
-    let finalize: (Int32) throws -> Void = { code in
-      try RunLifecycle.finalizeRun(run, exitCode: code, output: output) { manifest in
-        let generated = Dictionary(
-          uniqueKeysWithValues: manifest.entries.filter { $0.type == .generated }.map { ($0.path, $0.digest) })
-        let result = ReplayComparison(original: source.generated, replay: generated, originalExit: source.exitCode, exit: code)
-        comparison = result
-        let path = run.metaPath(metaFile)
-        try FileIO.makeWritable(path)
-        try FileIO.write(JSONValue.object(result.json.merging(of) { _, new in new }).prettyPrinted(), to: path)
-      }
-    }
-    do {
-      try RunLifecycle.stageReplay(run, from: source, output: output)
-      let signal = SignalForwarder.received
-      if signal != 0 {
-        try? RunnerLog(run: run).log("Interrupted by signal \(signal) while staging")
-        try finalize(-signal)
-      } else {
-        let code = try RunLifecycle.execRun(run, output: output)
-        try finalize(code)
-      }
-    } catch let failure as PhaseFailure {
-      try? RunnerLog(run: run).log("The \(failure.phase.rawValue) phase failed (exit code \(failure.exitCode)); later phases skipped")
-      try finalize(failure.exitCode)
-    } catch {
-      try? RunnerLog(run: run).log("Staging the replay failed: \(error)")
-      try? finalize(1)
-      throw error
-    }
+    let output = OutputOptions(echo: echo, stripProgress: source.meta.opdef.progress == "tqdm")
+    let driver = RunDriver(output: output, beforeSeal: { run, manifest, code in
+      let generated = Dictionary(
+        uniqueKeysWithValues: manifest.entries.filter { $0.type == .generated }.map { ($0.path, $0.digest) })
+      let result = ReplayComparison(original: source.generated, replay: generated, originalExit: source.exitCode, exit: code)
+      comparison = result
+      let path = run.metaPath(metaFile)
+      try FileIO.makeWritable(path)
+      try FileIO.write(JSONValue.object(result.json.merging(of) { _, new in new }).prettyPrinted(), to: path)
+    })
+    _ = try driver.drive(run, from: .replay(source))
     guard let comparison else { throw GageError.invalidData("run \(run.id) was finalized without its comparison") }
     return Outcome(run: run, comparison: comparison)
-  }
-}
-
-extension RunLifecycle {
-  /// Stages a replay: copies the original's staged source and `depends` files (each checked
-  /// against its digest) and its source identity and config diff (`source/`, `log/patched`,
-  /// `depends.json`), then runs `stage-runtime` and `stage-dependencies` again. The
-  /// `stage-sourcecode` phase is not run again: what it made is part of the copied source.
-  static func stageReplay(_ run: Run, from source: ReplaySource, output: OutputOptions) throws {
-    let log = RunnerLog(run: run)
-    let opdef = source.meta.opdef
-    let files = FilesLog(run: run)
-    try FileIO.makeDirectories(run.runDir)
-    try writeRunner(run)
-    try log.log("Replaying run \(source.original.id): copying its \(source.source.count) source files (see log/files)")
-    var copied = try copyChecked(source.source, into: run, from: source.original)
-    for name in [MetaFile.gitSource, MetaFile.gitPatch, MetaFile.excluded, MetaFile.patched] {
-      let from = source.original.metaPath(name)
-      guard FileIO.exists(from) else { continue }
-      try FileIO.makeDirectories((run.metaPath(name) as NSString).deletingLastPathComponent)
-      try FileIO.write(try FileIO.readBytes(from), to: run.metaPath(name), mode: FileIO.readOnlyMode)
-    }
-    if opdef.exec.commands[.stageSourcecode] != nil {
-      try log.log("The stage-sourcecode phase is not run again: what it made is part of the recorded source")
-    }
-    var scanned = copied.mapValues(\.mtime)
-    try files.record(.source, scanned: scanned)
-    let env = try phaseEnvironment(run)
-    if try runHook(run, opdef: opdef, phase: .stageRuntime, env: env, output: output) {
-      scanned = try RunDirScanner.modificationTimes(run.runDir)
-      try files.record(.runtime, scanned: scanned)
-    }
-    if !source.dependencies.isEmpty {
-      try log.log("Copying its \(source.dependencies.count) dependency files (see depends.json)")
-      copied.merge(try copyChecked(source.dependencies, into: run, from: source.original)) { _, new in new }
-      try FileIO.write(
-        try FileIO.readBytes(source.original.metaPath("depends.json")), to: run.metaPath("depends.json"), mode: FileIO.readOnlyMode)
-    }
-    let hookRan = try runHook(run, opdef: opdef, phase: .stageDependencies, env: env, output: output)
-    if hookRan || !source.dependencies.isEmpty {
-      scanned = try RunDirScanner.modificationTimes(run.runDir)
-      try files.record(.dependency, scanned: scanned)
-    }
-    try log.log("Finalizing staged files (see manifest)")
-    let manifest = try buildManifest(run, known: copied, scanned: scanned)
-    try FileIO.write(manifest.text, to: run.metaPath(MetaFile.manifest))
-    try makeRunFilesReadOnly(run, manifest: manifest)
-    try writeTimestamp(MetaFile.staged, run: run)
-    RunIndex.noteChanged(run)
-  }
-
-  /// Copies `files` into the run dir; a copy whose digest is not the recorded one is an error.
-  private static func copyChecked(_ files: [ReplaySource.File], into run: Run, from original: Run) throws
-    -> [String: FileCopier.Copied]
-  {
-    let copied = try FileCopier.copy(files.map(\.item), to: run.runDir)
-    for file in files where copied[file.item.path]?.digest != file.digest {
-      throw GageError.conflict(
-        "\(file.item.path) in run \(original.id) does not match its recorded digest; the replay stopped")
-    }
-    return copied
   }
 }

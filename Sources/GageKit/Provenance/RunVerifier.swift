@@ -7,36 +7,8 @@ import Foundation
 /// What re-hashing a run found: its run files against `manifest`, its meta files against
 /// `seal`.
 public struct RunVerification: Sendable {
-  /// One difference.
-  public struct Problem: Sendable, Equatable {
-    /// What is wrong.
-    public enum Kind: String, Sendable {
-      /// The file's digest is not the recorded one.
-      case modified
-      /// A recorded file is gone.
-      case missing
-      /// A file nobody recorded.
-      case unexpected
-      /// The file could not be read (or the record could not be).
-      case unreadable
-    }
-
-    /// What is wrong.
-    public var kind: Kind
-    /// The file, relative to the run dir (or to the meta dir when `meta`).
-    public var path: String
-    /// Whether the file is a meta file (checked against `seal`).
-    public var meta: Bool
-    /// The recorded digest.
-    public var expected: String?
-    /// The digest found.
-    public var actual: String?
-    /// More about an unreadable file.
-    public var detail: String?
-
-    /// The path as shown: meta files are prefixed `.meta/`.
-    public var shownPath: String { meta ? ".meta/" + path : path }
-  }
+  /// One difference (see `RecordProblem`).
+  public typealias Problem = RecordProblem
 
   /// The run.
   public let run: Run
@@ -73,81 +45,92 @@ public struct RunVerifier: Sendable {
       return result
     }
     let status = run.status
-    guard [.completed, .error, .terminated].contains(status) else {
+    guard status.isFinal else {
       result.skipped = "it is \(status.rawValue); runs are verified once finished"
       return result
     }
-    check(
-      dir: run.runDir, record: MetaFile.manifest, in: run, meta: false,
-      parse: { text, source in try Manifest.parse(text, source: source).digestsByPath }, into: &result)
-    check(
-      dir: run.metaDir, record: MetaFile.seal, in: run, meta: true,
-      parse: { text, source in try Seal.parse(text, source: source) }, into: &result)
+    var problems: [RecordProblem] = []
+    // Each record read on its own: a missing or unreadable one is a problem of its group.
+    let manifest = record(MetaFile.manifest, of: run, required: !isEmptyTree(run.runDir), into: &problems) {
+      try Manifest.parse(bytes: $0, source: $1).digestsByPath
+    }
+    let seal = record(MetaFile.seal, of: run, required: true, into: &problems) {
+      try Seal.parse(String(decoding: $0, as: UTF8.self), source: $1)
+    }
+    let runFiles = manifest.map { hash(run.runDir, recorded: $0, meta: false, into: &result, &problems) } ?? [:]
+    let metaFiles = seal.map { hash(run.metaDir, recorded: $0, meta: true, into: &result, &problems) } ?? [:]
+    problems += SealedRecord(manifest: manifest ?? [:], seal: seal).problems(runFiles: runFiles, metaFiles: metaFiles)
+    result.problems = problems.sorted { a, b in
+      a.meta != b.meta ? !a.meta : a.path.utf8.lexicographicallyPrecedes(b.path.utf8)
+    }
     return result
   }
 
-  /// Checks the files under `dir` against the digests of the record file `record`.
-  private func check(
-    dir: String, record: String, in run: Run, meta: Bool,
-    parse: (String, String) throws -> [String: String], into result: inout RunVerification
-  ) {
-    let recordPath = run.metaPath(record)
-    var problems: [RunVerification.Problem] = []
-    func problem(_ kind: RunVerification.Problem.Kind, _ path: String, expected: String? = nil, actual: String? = nil, detail: String? = nil) {
-      problems.append(.init(kind: kind, path: path, meta: meta, expected: expected, actual: actual, detail: detail))
-    }
-    let recorded: [String: String]
-    do {
-      guard let text = FileIO.readTextIfPresent(recordPath) else {
-        // A run dir with nothing in it needs no manifest; meta always needs its seal.
-        if meta || !isEmptyTree(dir) {
-          problem(.missing, meta ? record : ".meta/" + record, detail: "the \(record) that records these files is missing")
-        }
-        result.problems += problems
-        return
+  /// The digests of the record file `name` (`manifest` or `seal`), nil with a problem when
+  /// it is missing (and `required`) or unreadable.
+  private func record(
+    _ name: String, of run: Run, required: Bool, into problems: inout [RecordProblem],
+    parse: ([UInt8], String) throws -> [String: String]
+  ) -> [String: String]? {
+    let path = run.metaPath(name)
+    let meta = name == MetaFile.seal
+    let shown = meta ? name : ".meta/" + name
+    guard FileIO.exists(path) else {
+      // A run dir with nothing in it needs no manifest; meta always needs its seal.
+      if required {
+        problems.append(RecordProblem(kind: .missing, path: shown, meta: meta, detail: "the \(name) that records these files is missing"))
       }
-      recorded = try parse(text, recordPath)
-    } catch {
-      problem(.unreadable, meta ? record : ".meta/" + record, detail: "\(error)")
-      result.problems += problems
-      return
+      return nil
     }
+    do {
+      return try parse(try FileIO.readBytes(path), path)
+    } catch {
+      problems.append(RecordProblem(kind: .unreadable, path: shown, meta: meta, detail: "\(error)"))
+      return nil
+    }
+  }
+
+  /// Hashes the files under `dir` that `recorded` lists (in parallel); returns every file
+  /// found, with its digest when it was hashed. Unreadable files and names that are not
+  /// UTF-8 become problems.
+  private func hash(
+    _ dir: String, recorded: [String: String], meta: Bool, into result: inout RunVerification,
+    _ problems: inout [RecordProblem]
+  ) -> [String: String?] {
+    var found: [String: String?] = [:]
     var present: [(path: String, size: Int64)] = []
+    var unnamable: [String] = []
+    defer {
+      for rel in unnamable {
+        problems.append(RecordProblem(kind: .unexpected, path: rel, meta: meta, detail: "its name is not valid UTF-8"))
+      }
+    }
     do {
-      try RunDirScanner.walk(
-        dir, prefix: "",
-        invalid: { rel, _ in problem(.unexpected, rel, detail: "its name is not valid UTF-8") }
-      ) { rel, st in
-        if meta, rel == MetaFile.seal || rel == MetaFile.lock { return }
-        present.append((rel, Int64(st.st_size)))
+      try RunDirScanner.walk(dir, prefix: "", invalid: { rel, _ in unnamable.append(rel) }) { rel, st in
+        if meta, SealedRecord.unsealed.contains(rel) { return }
+        found[rel] = .some(nil)
+        if recorded[rel] != nil { present.append((rel, Int64(st.st_size))) }
       }
     } catch {
-      problem(.unreadable, "", detail: "\(error)")
+      problems.append(RecordProblem(kind: .unreadable, path: "", meta: meta, detail: "\(error)"))
     }
-    let names = Set(present.map(\.path))
-    for path in recorded.keys where !names.contains(path) { problem(.missing, path, expected: recorded[path]) }
-    let toHash = present.filter { recorded[$0.path] != nil }
-    for file in present where recorded[file.path] == nil { problem(.unexpected, file.path) }
     let progress = self.progress
-    let digests = Parallel.map(toHash) { file -> String in
+    let digests = Parallel.map(present) { file -> String in
       let digest = try FileDigest.ofFile(FileIO.join(dir, file.path))
       progress?(file.size)
       return digest
     }
-    for (file, digest) in zip(toHash, digests) {
+    for (file, digest) in zip(present, digests) {
       switch digest {
       case .success(let actual):
         result.files += 1
         result.bytes += file.size
-        if let expected = recorded[file.path], expected != actual {
-          problem(.modified, file.path, expected: expected, actual: actual)
-        }
+        found[file.path] = actual
       case .failure(let error):
-        problem(.unreadable, file.path, expected: recorded[file.path], detail: "\(error)")
+        problems.append(RecordProblem(kind: .unreadable, path: file.path, meta: meta, expected: recorded[file.path], detail: "\(error)"))
       }
     }
-    problems.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-    result.problems += problems
+    return found
   }
 
   private func isEmptyTree(_ dir: String) -> Bool {

@@ -53,7 +53,7 @@ struct IncomingRun {
       return FileIO.exists(path) && !FileIO.isSymlink(path) ? try FileIO.readBytes(path) : nil
     }
     metaFiles[MetaFile.seal] = nil
-    try RunContentCheck(id: id, prefix: "").check(
+    try ArrivingRunCheck(id: id, prefix: "").checkRecord(
       runFiles: runFiles, manifest: try content(MetaFile.manifest), metaFiles: metaFiles, seal: try content(MetaFile.seal))
     let lock = FileIO.join(metaDir, MetaFile.lock)
     try ArrivingRunCheck(id: id, prefix: "").checkMeta { name in
@@ -69,7 +69,7 @@ struct IncomingRun {
     try FileIO.makeDirectories(dir)
     for (name, oid) in entries {
       let bytes = try blob(oid, limit: ArrivingRunCheck.maxAnnotationBytes, entry: "\(id).user/\(name)")
-      try ArrivingRunCheck(id: id, prefix: "").checkAnnotation(name: name, bytes: bytes)
+      try ArrivingRunCheck(id: id, prefix: "").checkAnnotation(name: name, size: Int64(bytes.count)) { bytes }
       guard try FileIO.createExclusive(bytes, at: FileIO.join(dir, name), mode: FileIO.readOnlyMode) else {
         throw BagProblem(entry: "\(id).user/\(name)", reason: Self.collision)
       }
@@ -111,19 +111,24 @@ struct IncomingRun {
         }
         try write(tree: item.oid, to: path, rel: relative, shown: entry, depth: depth + 1, budget: &budget, digests: &digests)
       case RunRefs.fileMode, RunRefs.executableMode:
-        let bytes = try blob(item.oid, entry: entry)
         // Exclusive and not following links: nothing is written through a link or over
-        // another entry, whatever the tree holds.
-        guard try FileIO.createExclusive(bytes, at: path, mode: item.mode == RunRefs.executableMode ? 0o555 : 0o444) else {
-          throw BagProblem(entry: entry, reason: Self.collision)
+        // another entry, whatever the tree holds. Written from libgit2's buffer, hashed
+        // on the way: one copy of the blob in memory at most.
+        let digest: String?
+        do {
+          digest = try repository.extractBlob(item.oid, to: path, mode: item.mode == RunRefs.executableMode ? 0o555 : 0o444)
+        } catch let error as GageError {
+          if case .io = error { throw error }
+          throw BagProblem(entry: entry, reason: error.message)
         }
-        digests[relative] = FileDigest.hex(bytes)
+        guard let digest else { throw BagProblem(entry: entry, reason: Self.collision) }
+        digests[relative] = digest
       case RunRefs.linkMode:
         let bytes = try blob(item.oid, limit: 4096, entry: entry)
         guard !bytes.isEmpty, !bytes.contains(0), let target = String(validating: bytes, as: UTF8.self) else {
           throw BagProblem(entry: entry, reason: "not a valid link target")
         }
-        if let problem = RunContentCheck.linkProblem(target, depth: depth) { throw BagProblem(entry: entry, reason: problem) }
+        if let problem = ArrivingRunCheck.linkProblem(target, depth: depth) { throw BagProblem(entry: entry, reason: problem) }
         guard symlink(target, path) == 0 else {
           if errno == EEXIST { throw BagProblem(entry: entry, reason: Self.collision) }
           throw GageError.io(path: path, operation: "create link", errno: errno)

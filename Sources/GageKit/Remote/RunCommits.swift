@@ -48,28 +48,22 @@ struct RunCommitter {
   func sealedCommit(_ run: Run) throws -> (oid: git_oid, made: Bool) {
     if let oid = try repository.reference(RunRefs.runs + run.id) { return (oid, false) }
     let label = "run \(run.name) (\(run.id.prefix(8)))"
-    guard let manifestText = FileIO.readTextIfPresent(run.metaPath(MetaFile.manifest)) else {
+    guard FileIO.exists(run.metaPath(MetaFile.manifest)) else {
       throw GageError.invalidData("\(label) has no manifest; it cannot be pushed")
     }
-    let manifest = try Manifest.parse(manifestText, source: run.metaPath(MetaFile.manifest)).digestsByPath
+    let record: SealedRecord
+    do {
+      record = try SealedRecord(run: run)
+    } catch let error as GageError {
+      throw GageError.invalidData("\(label): its record is unreadable: \(error.message)")
+    }
     var runDigests: [String: String] = [:]
     let runTree = try storeDirectory(run.runDir, skip: [], digests: &runDigests)
-    var differences = Self.differences(found: runDigests, expected: manifest, prefix: "")
     var metaDigests: [String: String] = [:]
     let metaTree = try storeDirectory(run.metaDir, skip: [MetaFile.lock], digests: &metaDigests)
-    if let sealText = FileIO.readTextIfPresent(run.metaPath(MetaFile.seal)) {
-      let seal: [String: String]
-      do {
-        seal = try Bag.parseManifest(sealText, name: "seal")
-      } catch let problem as BagProblem {
-        throw GageError.invalidData("\(label): its seal is unreadable: \(problem.reason)")
-      }
-      metaDigests[MetaFile.seal] = nil
-      differences += Self.differences(found: metaDigests, expected: seal, prefix: "meta ")
-    }
-    if !differences.isEmpty {
-      let shown = differences.prefix(3).joined(separator: ", ") + (differences.count > 3 ? ", ..." : "")
-      throw GageError.conflict("\(label) no longer verifies (\(shown)); `gage verify` shows what changed")
+    let problems = record.problems(runFiles: runDigests, metaFiles: metaDigests)
+    if !problems.isEmpty {
+      throw GageError.conflict("\(label) no longer verifies (\(RecordProblem.summaries(problems))); `gage verify` shows what changed")
     }
     let tree = try repository.writeTree([
       (run.id, RunRefs.treeMode, runTree ?? (try repository.writeTree([]))),
@@ -77,8 +71,8 @@ struct RunCommitter {
     ])
     let started = (run.timestamp(MetaFile.started) ?? run.timestamp(MetaFile.staged) ?? 0) / 1_000_000
     let stopped = (run.timestamp(MetaFile.stopped) ?? 0) / 1_000_000
-    let record = RunRecord.read(run: run)
-    let message = "run \(run.id) (\(run.name))\n\nop: \(record.operation)\nstatus: \(record.status.rawValue)\n"
+    let listed = RunRecord.read(run: run)
+    let message = "run \(run.id) (\(run.name))\n\nop: \(listed.operation)\nstatus: \(listed.status.rawValue)\n"
     let commit = try repository.writeCommit(
       tree: tree, parents: [], authorTime: started, commitTime: max(stopped, started), message: message)
     return (commit, true)
@@ -108,20 +102,6 @@ struct RunCommitter {
     return .object(o)
   }
 
-  /// "modified x", "missing y", "unexpected z" (sorted).
-  static func differences(found: [String: String], expected: [String: String], prefix: String) -> [String] {
-    var out: [String] = []
-    for path in Set(found.keys).union(expected.keys).sorted() {
-      switch (found[path], expected[path]) {
-      case let (f?, e?) where f != e: out.append("modified \(prefix)\(path)")
-      case (nil, _?): out.append("missing \(prefix)\(path)")
-      case (_?, nil): out.append("unexpected \(prefix)\(path)")
-      default: break
-      }
-    }
-    return out
-  }
-
   /// Stores the files below `dir` (nil for an empty directory: git keeps no empty trees);
   /// `digests` gets each file's SHA-256 by relative path.
   private func storeDirectory(
@@ -143,10 +123,10 @@ struct RunCommitter {
           entries.append((name, RunRefs.treeMode, tree))
         }
       case S_IFREG:
-        let bytes = try FileIO.readBytes(full)
-        digests[relative] = FileDigest.hex(bytes)
+        let blob = try repository.writeBlob(file: full)
+        digests[relative] = blob.sha256
         let mode = (st.st_mode & 0o111) != 0 ? RunRefs.executableMode : RunRefs.fileMode
-        entries.append((name, mode, try repository.writeBlob(bytes)))
+        entries.append((name, mode, blob.oid))
       case S_IFLNK:
         let target = Array(try FileDigest.linkTarget(full).utf8)
         digests[relative] = FileDigest.hex(target)

@@ -1,5 +1,10 @@
 import Clibgit2
+import Crypto
 import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// One entry of a git tree, as read back.
 struct GitTreeItem {
@@ -15,20 +20,29 @@ struct GitTreeItem {
 /// The bare git repository a runs dir keeps its pushed and pulled runs in
 /// (`<runs>/.gage.git`, SPEC §10): never the project's own repository.
 ///
-/// Objects are written to memory first (libgit2's mempack backend) and stored as one pack
-/// by `flush()`, so that committing a thousand runs writes a few pack files rather than
-/// tens of thousands of loose objects.
+/// Small objects are written to memory first (libgit2's mempack backend) and stored as one
+/// pack by `flush()`, so that committing a thousand runs writes a few pack files rather than
+/// tens of thousands of loose objects. Files larger than `streamedBlobSize` are streamed
+/// into loose objects instead, a chunk at a time: never held in memory whole.
 final class RunRepository {
   /// The repository's directory name inside the runs dir.
   static let directoryName = ".gage.git"
+  /// Files larger than this are streamed into loose objects rather than read into memory.
+  static let streamedBlobSize = 1 << 20
+  /// Bytes of objects held in memory before they are stored as a pack.
+  static let pendingLimit = 256 << 20
 
   let handle: OpaquePointer
   /// The repository's path.
   let path: String
-  private let odb: OpaquePointer
+  /// The repository's object database (memory first, then loose objects and packs).
+  let odb: OpaquePointer
   private let mempack: UnsafeMutablePointer<git_odb_backend>
+  /// An object database of loose objects only (the repository's own writes to memory).
+  private var looseODB: OpaquePointer?
+  /// Objects written to memory since the last flush.
+  private var pending: [git_oid] = []
   private var pendingBytes = 0
-  private var pendingObjects = 0
 
   /// Opens the runs dir's repository, creating it (and the runs dir) when missing.
   init(runsDir: String) throws {
@@ -62,6 +76,7 @@ final class RunRepository {
   }
 
   deinit {
+    if let looseODB { git_odb_free(looseODB) }
     git_odb_free(odb)
     git_repository_free(handle)
   }
@@ -87,6 +102,8 @@ final class RunRepository {
     }
     var oid = git_oid()
     try Libgit2.check(git_treebuilder_write(&oid, builder), "git_treebuilder_write")
+    pending.append(oid)
+    pendingBytes += entries.count * 64
     return oid
   }
 
@@ -108,22 +125,50 @@ final class RunRepository {
     var oid = git_oid()
     let rc = bytes.withUnsafeBytes { raw in git_odb_write(&oid, odb, raw.baseAddress, raw.count, type) }
     try Libgit2.check(rc, "git_odb_write", path: path)
-    pendingObjects += 1
+    pending.append(oid)
     pendingBytes += bytes.count
-    if pendingBytes > 256 << 20 { try flush() }
+    if pendingBytes > Self.pendingLimit { try flush() }
     return oid
   }
 
-  /// Stores the objects written since the last flush as one pack file.
+  /// Stores the objects written to memory since the last flush as one pack file, written
+  /// to disk as it is built. Every object written is stored, referenced yet or not (libgit2's
+  /// `git_mempack_dump` keeps only what commits reach, so a flush between a blob and its
+  /// commit lost the blob).
   func flush() throws {
-    guard pendingObjects > 0 else { return }
-    var buf = git_buf()
-    defer { git_buf_dispose(&buf) }
-    try Libgit2.check(git_mempack_dump(&buf, handle, mempack), "git_mempack_dump", path: path)
-    try Libgit2.check(gage_git_odb_write_pack(odb, buf.ptr, buf.size), "git_odb_write_pack", path: path)
+    guard !pending.isEmpty else { return }
+    var builder: OpaquePointer?
+    try Libgit2.check(git_packbuilder_new(&builder, handle), "git_packbuilder_new", path: path)
+    defer { git_packbuilder_free(builder) }
+    for var oid in pending {
+      try Libgit2.check(git_packbuilder_insert(builder, &oid, nil), "git_packbuilder_insert", path: path)
+    }
+    try Libgit2.check(git_packbuilder_write(builder, nil, 0, nil, nil), "git_packbuilder_write", path: path)
     try Libgit2.check(git_mempack_reset(mempack), "git_mempack_reset")
-    pendingObjects = 0
+    pending = []
     pendingBytes = 0
+  }
+
+  /// The object database of loose objects only, made on first use: streamed writes land
+  /// there (through the repository's database, they would be buffered whole for mempack).
+  func looseDatabase() throws -> OpaquePointer {
+    if let looseODB { return looseODB }
+    var db: OpaquePointer?
+    try Libgit2.check(git_odb_new(&db), "git_odb_new")
+    guard let db else { throw GageError.git("cannot open the object database of \(path)") }
+    var backend: UnsafeMutablePointer<git_odb_backend>?
+    var rc = git_odb_backend_loose(&backend, FileIO.join(path, "objects"), -1, 0, 0, 0)
+    if rc >= 0, let backend {
+      rc = git_odb_add_backend(db, backend, 1)
+      if rc < 0 { backend.pointee.free?(backend) }
+    }
+    guard rc >= 0 else {
+      let error = Libgit2.error(rc, "git_odb_backend_loose", path: path)
+      git_odb_free(db)
+      throw error
+    }
+    looseODB = db
+    return db
   }
 
   // MARK: References

@@ -17,10 +17,9 @@ public struct YAMLConfigFile: ConfigDocument, Equatable {
   public init(text: String, file: String) throws {
     let root: Node?
     do {
-      root = try Yams.compose(yaml: text)
-    } catch let error as YamlError {
-      let (position, message) = YAMLReader.describe(error, text: text)
-      throw GageError.invalidInput("\(file):\(position.line):\(position.column): invalid YAML: \(message)")
+      root = try YAMLText.compose(text)
+    } catch {
+      throw GageError.invalidInput("\(file):\(error.position.line):\(error.position.column): \(error.message)")
     }
     var walker = Walker(locator: YAMLScalarLocator(text))
     switch root {

@@ -7,11 +7,9 @@ enum YAMLReader {
   static func read(_ text: String, path: String) throws -> GageFileDocument {
     let root: Node?
     do {
-      root = try Yams.compose(yaml: text)
-    } catch let error as YamlError {
-      let (position, message) = describe(error, text: text)
-      throw GageError.gageFile(
-        location: GageFileDocument.location(path, position), message: "invalid YAML: \(message)")
+      root = try YAMLText.compose(text)
+    } catch {
+      throw GageError.gageFile(location: GageFileDocument.location(path, error.position), message: error.message)
     }
     var map = SourceMap()
     guard let root else { return GageFileDocument(value: .object([:]), sourceMap: map) }

@@ -23,17 +23,21 @@ public enum Seal {
 }
 
 extension Seal {
-  /// The digests of a seal's text by meta path; `source` names the file in errors.
+  /// The digests of a seal's text by meta path (see `ManifestLines` for the grammar: a
+  /// digest, one space, a path); `source` names the file in errors. A path listed twice is
+  /// an error.
   public static func parse(_ text: String, source: String = "seal") throws -> [String: String] {
     var result: [String: String] = [:]
-    for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-      let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-      guard parts.count == 2, parts[0].utf8.count == 64, parts[0].allSatisfy(\.isHexDigit), !parts[1].isEmpty else {
-        throw GageError.invalidData("\(source):\(n + 1): invalid seal line: \(line)")
+    let bytes = Array(text.utf8)
+    try bytes.withUnsafeBytes { raw in
+      try ManifestLines.forEach(raw, typed: false) { line, number, range in
+        guard let line else {
+          throw GageError.invalidData("\(source):\(number): invalid seal line: \(String(decoding: raw[range], as: UTF8.self))")
+        }
+        let path = ManifestLines.path(raw, line.path)
+        guard result[path] == nil else { throw GageError.invalidData("\(source):\(number): \(path) is listed twice") }
+        result[path] = ManifestLines.digest(raw, line.digest)
       }
-      let path = PathEncoding.decode(String(parts[1]))
-      guard result[path] == nil else { throw GageError.invalidData("\(source):\(n + 1): \(path) is listed twice") }
-      result[path] = String(parts[0]).lowercased()
     }
     return result
   }
