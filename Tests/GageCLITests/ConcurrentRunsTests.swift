@@ -3,7 +3,7 @@ import GageKit
 import GageTestSupport
 import Testing
 
-/// Many runs at once in one runs dir (SPEC §7: the runs dir stays right under load).
+/// Many runs at once in one runs dir (the runs dir stays right under load).
 @Suite("Concurrent runs", .serialized)
 struct ConcurrentRunsTests {
   @Test(

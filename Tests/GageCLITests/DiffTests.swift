@@ -3,7 +3,7 @@ import GageKit
 import GageTestSupport
 import Testing
 
-/// `gage diff A B` with the built binary (SPEC §9): two runs of a project, a run against
+/// `gage diff A B` with the built binary (docs/provenance.md): two runs of a project, a run against
 /// an archive of itself, archive against archive, a tampered archive, bad arguments.
 @Suite("gage diff", .serialized)
 struct DiffTests {
@@ -281,7 +281,7 @@ struct DiffTests {
     bytes[at] ^= 0x20
     let bad = p.tmp.path("bad.tar")
     try FileIO.write(bytes, to: bad)
-    let before = try ArchiveFixture.snapshot(p.runsDir)
+    let before = try Listing.snapshot(p.runsDir)
     for args in [["1", bad], [good, bad], [bad, good]] {
       let result = try p.gage(["diff"] + args)
       #expect(result.exitCode == 1, "\(result)")
@@ -293,7 +293,7 @@ struct DiffTests {
       #expect(Self.leftovers(p.runsDir).isEmpty, "\(Self.leftovers(p.runsDir))")
     }
     #expect(
-      try ArchiveFixture.snapshot(p.runsDir).filter { !$0.contains(" .index") }
+      try Listing.snapshot(p.runsDir).filter { !$0.contains(" .index") }
         == before.filter { !$0.contains(" .index") })
   }
 

@@ -167,28 +167,14 @@ struct DisplayEscapingTests {
       "id": .string(run.id), "name": .string(run.name), "operation": .string(Self.opName),
       "status": .string("completed \(Self.hostile)"), "started": .string("2026-01-02T03:04:05Z"),
     ])
-    let blob = try Self.git(["hash-object", "-w", "--stdin"], in: remote, stdin: summary.compact())
-    let tree = try Self.git(["mktree"], in: remote, stdin: "100644 blob \(blob)\trun.json\n")
-    let commit = try Self.git(["commit-tree", tree, "-m", "summary"], in: remote)
+    let blob = try GitRepo.text(["hash-object", "-w", "--stdin"], in: remote, stdin: summary.compact())
+    let tree = try GitRepo.text(["mktree"], in: remote, stdin: "100644 blob \(blob)\trun.json\n")
+    let commit = try GitRepo.text(["commit-tree", tree, "-m", "summary"], in: remote)
     try GitRepo.run(["update-ref", "refs/gage/meta/\(run.id)", commit], in: remote)
 
     let listed = try p.gage(["runs", "--remote", remote])
     Self.expectEscaped(listed, shows: [Self.opShown, "completed \(Self.shown)", Self.shown])
     let json = try JSONValue.parse(try p.gage(["runs", "--remote", remote, "--json"]).stdout)
     #expect(json.arrayValue?.first?["status"] == .string("completed \(Self.hostile)"))
-  }
-
-  /// `git args...` in `dir` with `stdin`, its output trimmed.
-  static func git(_ args: [String], in dir: String, stdin: String? = nil) throws -> String {
-    var env = ProcessInfo.processInfo.environment
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    env["GIT_AUTHOR_NAME"] = "Tests"
-    env["GIT_AUTHOR_EMAIL"] = "tests@example.com"
-    env["GIT_COMMITTER_NAME"] = "Tests"
-    env["GIT_COMMITTER_EMAIL"] = "tests@example.com"
-    let executable = GitRepo.git.hasPrefix("/") ? GitRepo.git : (HostTools.findOnPath(GitRepo.git) ?? "/usr/bin/git")
-    let result = try Command.run(executable, args, in: dir, environment: env, stdin: stdin)
-    guard result.exitCode == 0 else { throw GageError.exec("git \(args) failed: \(result)") }
-    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

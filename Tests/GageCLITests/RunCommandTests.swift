@@ -340,7 +340,7 @@ struct RunCommandTests {
     return (process, group)
   }
 
-  /// Sends `signal` to gage and checks SPEC §6: gage exits promptly with 128+N, the run is
+  /// Sends `signal` to gage and checks docs/lifecycle.md: gage exits promptly with 128+N, the run is
   /// finalized as terminated with proc/exit -N, and the phase's process group is gone.
   static func expectSignalEndsRun(
     _ project: TestProject, process: RunningProcess, group: pid_t, signal: Int32

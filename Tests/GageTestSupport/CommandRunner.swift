@@ -7,8 +7,11 @@ import GageKit
 
 /// What a finished command did.
 public struct CommandResult: Sendable, CustomStringConvertible {
-  /// Everything it wrote to stdout.
-  public var stdout: String
+  /// Everything it wrote to stdout, as written (names from `git ls-files -z` may not be
+  /// UTF-8).
+  public var stdoutBytes: [UInt8]
+  /// Everything it wrote to stdout, decoded as UTF-8.
+  public var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
   /// Everything it wrote to stderr.
   public var stderr: String
   /// Its exit code (128+N when signal N ended it, as a shell reports it).
@@ -210,14 +213,17 @@ public final class RunningProcess: @unchecked Sendable {
       process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
     let code = signal.map { 128 + $0 } ?? process.terminationStatus
     return CommandResult(
-      stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+      stdoutBytes: out, stderr: String(decoding: err, as: UTF8.self),
       exitCode: code, signal: signal, timedOut: timedOut)
   }
 }
 
-/// Runs programs from tests, capturing stdout, stderr and the exit code.
+/// Runs programs from tests, capturing stdout, stderr and the exit code: the one way tests
+/// start a process (`RunningProcess` for one that must keep running while the test works).
 public enum Command {
-  /// Runs `executable` to the end.
+  /// Runs `executable` with `arguments` in `directory` to the end (killed after `timeout`
+  /// seconds). stdin gets `stdin`, or `/dev/null` when nil. A non-zero exit is not an error:
+  /// the result says how it ended.
   public static func run(
     _ executable: String, _ arguments: [String], in directory: String,
     environment: [String: String] = ProcessInfo.processInfo.environment, stdin: String? = nil,
@@ -227,5 +233,13 @@ public enum Command {
       executable: executable, arguments: arguments, directory: directory, environment: environment,
       stdin: stdin
     ).wait(timeout: timeout)
+  }
+
+  /// The PID of a process (`/bin/true`) that has exited and been reaped: no process has it
+  /// now (until the kernel hands it out again).
+  public static func exitedPID() throws -> pid_t {
+    let process = try RunningProcess(executable: "/bin/true", arguments: [], directory: "/", environment: [:])
+    _ = process.wait()
+    return process.pid
   }
 }

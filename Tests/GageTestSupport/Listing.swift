@@ -63,7 +63,7 @@ public enum Listing {
     }
   }
 
-  /// Compares a directory against a seed listing as SPEC §3 defines "match": every listed
+  /// Compares a directory against a seed listing as docs/run-layout.md defines "match": every listed
   /// file exists with the writable/read-only state shown, and its real mode is 0644 when
   /// writable and 0444 when read-only. Extra files are allowed. Returns the differences,
   /// one line each (empty when it matches).
@@ -84,5 +84,29 @@ public enum Listing {
       }
     }
     return problems
+  }
+
+  /// Every entry under `dir` (hidden ones too): path, type, mode and the SHA-256 of files
+  /// (the target of links): a runs dir's full state.
+  public static func snapshot(_ dir: String) throws -> [String] {
+    var lines: [String] = []
+    func visit(_ path: String, _ rel: String) throws {
+      for entry in try DirectoryListing.entries(path) {
+        let full = path + "/" + entry.display
+        let relative = rel.isEmpty ? entry.display : rel + "/" + entry.display
+        var st = stat()
+        guard lstat(full, &st) == 0 else { continue }
+        let mode = String(st.st_mode & 0o7777, radix: 8)
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR:
+          lines.append("d \(mode) \(relative)")
+          try visit(full, relative)
+        case S_IFLNK: lines.append("l \(try FileDigest.linkTarget(full)) \(relative)")
+        default: lines.append("f \(mode) \(try FileDigest.ofFile(full)) \(relative)")
+        }
+      }
+    }
+    if FileIO.exists(dir) { try visit(dir, "") }
+    return lines
   }
 }

@@ -77,15 +77,13 @@ public final class GitDaemon: @unchecked Sendable {
     var failures: [String] = []
     for _ in 0..<3 {  // another test may take the port between choosing and binding it
       let port = try LoopbackPort.free()
-      var env = ProcessInfo.processInfo.environment
-      env["GIT_CONFIG_NOSYSTEM"] = "1"
       let process = try RunningProcess(
-        executable: GitRepo.git.hasPrefix("/") ? GitRepo.git : (HostTools.findOnPath("git") ?? "/usr/bin/git"),
+        executable: GitRepo.executable,
         arguments: [
           "daemon", "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
           "--export-all", "--enable=receive-pack", "--informative-errors",
         ],
-        directory: basePath, environment: env)
+        directory: basePath, environment: GitRepo.environment())
       if Poll.until(timeout: 10, { LoopbackPort.accepts(port) || !process.isRunning }), process.isRunning {
         return GitDaemon(port: port, basePath: basePath, process: process)
       }

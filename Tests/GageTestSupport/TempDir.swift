@@ -7,7 +7,8 @@ import GageKit
 
 /// A fresh directory under `/tmp`, removed (read-only run files included) by `remove()` and,
 /// as a backstop, when it is released. Use it with `defer { tmp.remove() }` so that it lives
-/// to the end of the test.
+/// to the end of the test. It is the one temporary directory of the tests: helpers that need
+/// one hold a `TempDir`.
 public final class TempDir: @unchecked Sendable {
   /// The directory's absolute path (symlinks resolved, so it compares equal to `getcwd`).
   public let path: String
@@ -65,6 +66,11 @@ public final class TempDir: @unchecked Sendable {
     let full = FileIO.join(path, relative)
     try writeFile(full, text, mode: mode)
     return full
+  }
+
+  /// The text of a file inside the directory.
+  public func read(_ relative: String) throws -> String {
+    try FileIO.readText(FileIO.join(path, relative))
   }
 
   /// The canonical form of a path (symlinks resolved), or the path itself.

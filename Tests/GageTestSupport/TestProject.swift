@@ -53,6 +53,19 @@ public final class TestProject: @unchecked Sendable {
       arguments, in: directory ?? dir, home: home, env: env, stdin: stdin, timeout: timeout)
   }
 
+  /// Runs operation `name` (nil: the default one) with `assignments` (`KEY=VALUE`) in this
+  /// process, through the library as `gage run` does (`RunPlanner`, then `Runner`), into
+  /// `runsDir` (default: the project's); returns the finished run. A run that cannot be made
+  /// is an error; a command that fails is not (the run says how it ended).
+  @discardableResult
+  public func runInProcess(_ name: String? = nil, _ assignments: [String] = [], runsDir: String? = nil) throws -> Run {
+    guard let file = GageFile.find(from: dir) else { throw GageError.notFound("no Gage file in \(dir)") }
+    var plan = try RunPlanner.plan(
+      gageFile: try GageFile.load(path: file), opName: name, assignments: assignments, runsDir: runsDir ?? self.runsDir)
+    plan.operation.echo = false
+    return try Runner.run(plan.operation).run
+  }
+
   /// Starts `gage args...` in the project dir and returns at once.
   public func startGage(
     _ arguments: [String], env: [String: String] = [:], blockedSignals: [Int32] = []

@@ -37,8 +37,8 @@ struct ArchiveCommandTests {
     #expect(copy.id == run.id)
     #expect(copy.status == .completed)
     // Same files, same digests, same modes, links as links; no temporary dir left.
-    #expect(try ArchiveFixture.snapshot(copy.runDir) == ArchiveFixture.snapshot(run.runDir))
-    #expect(try ArchiveFixture.snapshot(copy.metaDir) == ArchiveFixture.snapshot(run.metaDir))
+    #expect(try Listing.snapshot(copy.runDir) == Listing.snapshot(run.runDir))
+    #expect(try Listing.snapshot(copy.metaDir) == Listing.snapshot(run.metaDir))
     #expect(try FileDigest.linkTarget(FileIO.join(copy.runDir, "link")) == "out.txt")
     #expect(try FileDigest.linkTarget(FileIO.join(copy.runDir, "sub/up")) == "../out.txt")
     #expect(project.runsDirEntries(other).allSatisfy { !$0.hasPrefix(".import") }, "\(project.runsDirEntries(other))")
@@ -208,11 +208,11 @@ struct ArchiveCommandTests {
     let exitFile = FileIO.join(conflicting, run.id + ".meta", MetaFile.exit)
     try FileIO.makeWritable(exitFile)
     try FileIO.write("1", to: exitFile)
-    let before = try ArchiveFixture.snapshot(conflicting)
+    let before = try Listing.snapshot(conflicting)
     let conflict = try project.gage(["archive", "import", first, "--runs", conflicting])
     #expect(conflict.exitCode == 3, "\(conflict)")
     #expect(conflict.stderr.contains("conflict") && conflict.stderr.contains(run.id), "\(conflict)")
-    #expect(try ArchiveFixture.snapshot(conflicting) == before)
+    #expect(try Listing.snapshot(conflicting) == before)
   }
 
   @Test("An archive name Gage does not write, or a missing archive, is an error")

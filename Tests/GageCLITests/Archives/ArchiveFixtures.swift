@@ -26,30 +26,6 @@ enum ArchiveFixture {
     return project
   }
 
-  /// Every entry under `dir` (hidden ones too): path, type, mode and the SHA-256 of files
-  /// (the target of links): a runs dir's full state.
-  static func snapshot(_ dir: String) throws -> [String] {
-    var lines: [String] = []
-    func visit(_ path: String, _ rel: String) throws {
-      for entry in try DirectoryListing.entries(path) {
-        let full = path + "/" + entry.display
-        let relative = rel.isEmpty ? entry.display : rel + "/" + entry.display
-        var st = stat()
-        guard lstat(full, &st) == 0 else { continue }
-        let mode = String(st.st_mode & 0o7777, radix: 8)
-        switch st.st_mode & S_IFMT {
-        case S_IFDIR:
-          lines.append("d \(mode) \(relative)")
-          try visit(full, relative)
-        case S_IFLNK: lines.append("l \(try FileDigest.linkTarget(full)) \(relative)")
-        default: lines.append("f \(mode) \(try FileDigest.ofFile(full)) \(relative)")
-        }
-      }
-    }
-    if FileIO.exists(dir) { try visit(dir, "") }
-    return lines
-  }
-
   /// Runs Python `script` with `arguments` (the script is written to a file first).
   @discardableResult
   static func python(_ script: String, _ arguments: [String], in dir: String) throws -> CommandResult {

@@ -54,14 +54,14 @@ struct HostileArchiveTests {
 
     /// Imports and verifies `archive`; checks the rejection and that nothing changed.
     func expectRejected(_ archive: String, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-      let before = try ArchiveFixture.snapshot(target)
+      let before = try Listing.snapshot(target)
       let result = try project.gage(["archive", "import", archive, "--runs", target])
       #expect(result.exitCode == 1, "\(result)", sourceLocation: sourceLocation)
       for text in expected {
         #expect(result.stderr.contains(text), "\(text) not in: \(result)", sourceLocation: sourceLocation)
       }
       #expect(result.stderr.contains("nothing was imported") || result.stderr.contains("corrupt"), "\(result)", sourceLocation: sourceLocation)
-      #expect(try ArchiveFixture.snapshot(target) == before, "the runs dir changed", sourceLocation: sourceLocation)
+      #expect(try Listing.snapshot(target) == before, "the runs dir changed", sourceLocation: sourceLocation)
       let verify = try project.gage(["archive", "verify", archive])
       #expect(verify.exitCode == 3, "\(verify)", sourceLocation: sourceLocation)
       #expect(verify.stdout.contains("FAILED"), "\(verify)", sourceLocation: sourceLocation)

@@ -4,7 +4,7 @@ import GageTestSupport
 import Testing
 
 /// `gage replay` with the built binary: runs replayed from the runs dir and from archives on
-/// a "second host" without the project, compared file by file with the original (SPEC §9).
+/// a "second host" without the project, compared file by file with the original (docs/provenance.md).
 @Suite("Replay", .serialized)
 struct ReplayTests {
   /// Operations: `det` computes its output from its config and source; `clock` writes the

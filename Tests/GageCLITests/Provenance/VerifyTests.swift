@@ -8,7 +8,7 @@ import Testing
 #endif
 
 /// `gage verify` against real runs: run files against the manifest, meta against the seal,
-/// and with `--source`, staged files against the git commit and diff (SPEC §9).
+/// and with `--source`, staged files against the git commit and diff (docs/provenance.md).
 @Suite("Verify", .serialized)
 struct VerifyTests {
   /// A git project whose operation reads a config file and writes an output; committed,

@@ -30,8 +30,8 @@ struct HostileRemoteTests {
     #expect(pulled.exitCode == 0, "\(pulled)")
     #expect(pulled.stdout.contains("pulled \(run.name) (\(run.id.prefix(8)))"), "\(pulled)")
     let copy = Run(id: run.id, runDir: FileIO.join(runsDir, run.id))
-    #expect(try ArchiveFixture.snapshot(copy.runDir) == ArchiveFixture.snapshot(run.runDir))
-    #expect(try ArchiveFixture.snapshot(copy.metaDir) == ArchiveFixture.snapshot(run.metaDir))
+    #expect(try Listing.snapshot(copy.runDir) == Listing.snapshot(run.runDir))
+    #expect(try Listing.snapshot(copy.metaDir) == Listing.snapshot(run.metaDir))
     for name in names { #expect(try FileIO.readText(FileIO.join(copy.runDir, name)) == name) }
     #expect(try FileDigest.linkTarget(FileIO.join(copy.runDir, "link")) == "out.txt")
     #expect(project.runsDirEntries(runsDir).allSatisfy { !$0.hasPrefix(".pull-") }, "\(project.runsDirEntries(runsDir))")
@@ -43,8 +43,8 @@ struct HostileRemoteTests {
     try scene.forge.setRef("refs/gage/runs/\(run.id)", try scene.base.commit(scene.forge))
     let (remade, again) = try scene.pull()
     #expect(remade.exitCode == 0, "\(remade)")
-    #expect(try ArchiveFixture.snapshot(FileIO.join(again, run.id)) == ArchiveFixture.snapshot(run.runDir))
-    #expect(try ArchiveFixture.snapshot(FileIO.join(again, run.id + ".meta")) == ArchiveFixture.snapshot(run.metaDir))
+    #expect(try Listing.snapshot(FileIO.join(again, run.id)) == Listing.snapshot(run.runDir))
+    #expect(try Listing.snapshot(FileIO.join(again, run.id + ".meta")) == Listing.snapshot(run.metaDir))
   }
 
   /// Commits that are not a run, or not a commit.
@@ -511,15 +511,7 @@ private struct Forge {
   /// `git --git-dir <repo> args...`; its output, trimmed.
   @discardableResult
   func git(_ args: [String], stdin: String? = nil) throws -> String {
-    let executable = GitRepo.git.hasPrefix("/") ? GitRepo.git : (HostTools.findOnPath(GitRepo.git) ?? "/usr/bin/git")
-    var env = ProcessInfo.processInfo.environment
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    let result = try Command.run(executable, ["--git-dir", gitDir] + args, in: scratch, environment: env, stdin: stdin)
-    guard result.exitCode == 0 else {
-      throw GageError.exec("git \(args.joined(separator: " ")) failed (exit \(result.exitCode)): \(result.stderr)")
-    }
-    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try GitRepo.text(["--git-dir", gitDir] + args, in: scratch, stdin: stdin)
   }
 
   /// A blob of `text`.

@@ -26,7 +26,7 @@ struct RemoteCommandTests {
 
   /// Every file of a bare repository's object store: what a transfer would add to.
   static func objectFiles(_ bare: String) throws -> [String] {
-    try ArchiveFixture.snapshot(FileIO.join(bare, "objects"))
+    try Listing.snapshot(FileIO.join(bare, "objects"))
   }
 
   @Test("Push runs to a path, push again (nothing sent), pull into an empty runs dir: the runs come back whole and verify")
@@ -66,8 +66,8 @@ struct RemoteCommandTests {
     for run in local {
       #expect(pull.stdout.contains("pulled \(run.name)"), "\(pull)")
       let copy = Run(id: run.id, runDir: FileIO.join(other, run.id))
-      #expect(try ArchiveFixture.snapshot(copy.runDir) == ArchiveFixture.snapshot(run.runDir))
-      #expect(try ArchiveFixture.snapshot(copy.metaDir) == ArchiveFixture.snapshot(run.metaDir))
+      #expect(try Listing.snapshot(copy.runDir) == Listing.snapshot(run.runDir))
+      #expect(try Listing.snapshot(copy.metaDir) == Listing.snapshot(run.metaDir))
     }
     #expect(try FileDigest.linkTarget(FileIO.join(other, local[0].id, "link")) == "out.txt")
     #expect(project.runsDirEntries(other).allSatisfy { !$0.hasPrefix(".pull-") }, "\(project.runsDirEntries(other))")
@@ -76,11 +76,11 @@ struct RemoteCommandTests {
     #expect(verify.stdout.components(separatedBy: ": ok").count == 4, "\(verify)")
 
     // Pulling again changes nothing.
-    let before = try ArchiveFixture.snapshot(other).filter { !$0.contains(".gage.git") && !$0.contains(".index") }
+    let before = try Listing.snapshot(other).filter { !$0.contains(".gage.git") && !$0.contains(".index") }
     let repull = try GageCLI.run(["pull", remote, "--runs", other], in: project.tmp.path(), home: home)
     #expect(repull.exitCode == 0, "\(repull)")
     #expect(repull.stdout.contains("up to date with \(remote)"), "\(repull)")
-    #expect(try ArchiveFixture.snapshot(other).filter { !$0.contains(".gage.git") && !$0.contains(".index") } == before)
+    #expect(try Listing.snapshot(other).filter { !$0.contains(".gage.git") && !$0.contains(".index") } == before)
   }
 
   @Test("The same run gives the same commit from any runs dir, and pull fetches only the runs named")
@@ -192,10 +192,10 @@ struct RemoteCommandTests {
     #expect(push.exitCode == 3 && push.stderr.contains("holds a different run under the id \(runs[0].id)"), "\(push)")
     #expect(try Self.remoteRefs(remote, in: project.dir)["refs/gage/runs/\(runs[0].id)"] == theirs)
     // Pulling that ref: the tree names another run; rejected, nothing changed here.
-    let before = try ArchiveFixture.snapshot(project.runsDir).filter { !$0.contains(".gage.git") && !$0.contains(".index") }
+    let before = try Listing.snapshot(project.runsDir).filter { !$0.contains(".gage.git") && !$0.contains(".index") }
     let pull = try project.gage(["pull", remote, runs[0].id])
     #expect(pull.exitCode == 3 && pull.stderr.contains("rejected: run \(runs[0].id)"), "\(pull)")
-    #expect(try ArchiveFixture.snapshot(project.runsDir).filter { !$0.contains(".gage.git") && !$0.contains(".index") } == before)
+    #expect(try Listing.snapshot(project.runsDir).filter { !$0.contains(".gage.git") && !$0.contains(".index") } == before)
   }
 
   @Test("Bad remotes: unreachable, missing, not a repository, an unknown name; nothing local changes")

@@ -16,7 +16,7 @@ struct RemoteServerTests {
   /// while run files are younger than its 2 s racy window), and, unless `store`, its push
   /// and pull cache, `.gage.git` (docs/remotes.md: "It is a cache").
   static func state(_ runsDir: String, store: Bool = true) throws -> [String] {
-    try ArchiveFixture.snapshot(runsDir).filter {
+    try Listing.snapshot(runsDir).filter {
       !$0.hasSuffix(" .index") && !$0.contains(" .index/") && (store || !$0.contains(" .gage.git"))
     }
   }
@@ -77,8 +77,8 @@ struct RemoteServerTests {
     #expect(verify.stdout.components(separatedBy: ": ok").count == 201, "\(verify)")
     let sample = local[117]
     let copy = Run(id: sample.id, runDir: FileIO.join(other, sample.id))
-    #expect(try ArchiveFixture.snapshot(copy.runDir) == ArchiveFixture.snapshot(sample.runDir))
-    #expect(try ArchiveFixture.snapshot(copy.metaDir) == ArchiveFixture.snapshot(sample.metaDir))
+    #expect(try Listing.snapshot(copy.runDir) == Listing.snapshot(sample.runDir))
+    #expect(try Listing.snapshot(copy.metaDir) == Listing.snapshot(sample.metaDir))
 
     // Annotations on both hosts before they meet: a comment on A; a comment and a label on B.
     let run = local[42]

@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
@@ -10,8 +11,8 @@ import Testing
 @Suite("Git source selection: the staged set is git's view of the project")
 struct GitSelectionTests {
   @Test func cleanRepositoryStagesEveryTrackedFileWhateverItsKind() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
       "train.py": "lr = 0.1\n",
       "src/model.py": "x = 1\n",
       ".gitignore": "*.log\n",
@@ -19,7 +20,7 @@ struct GitSelectionTests {
       "big.txt": String(repeating: "0123456789abcdef\n", count: 12_000),
     ])
     try GitTestFiles.write(repo.path, "weights.bin", GitTestFiles.randomBytes(300))
-    try Git.commitAll(repo.path, "binary")
+    try GitRepo.commitAll(repo.path, "binary")
     let (scan, expected) = try scanExpectingGitView(repo.path)
     // Inside git, Gage's outside-git defaults (no hidden, binary or large files) do not apply.
     #expect(scan.stagedPaths == [".github/workflows/ci.yml", ".gitignore", "big.txt", "src/model.py", "train.py", "weights.bin"])
@@ -28,22 +29,22 @@ struct GitSelectionTests {
   }
 
   @Test func modifiedTrackedFileIsStagedWithItsWorkTreeBytes() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a = 1\n", "b.py": "b = 1\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a = 1\n", "b.py": "b = 1\n"])
     try GitTestFiles.write(repo.path, "a.py", "a = 2\n")
     let (scan, expected) = try scanExpectingGitView(repo.path)
     #expect(scan.stagedPaths == ["a.py", "b.py"])
     try expectTreeMatchesGit(scan, repoRoot: repo.path, expected: expected)
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     #expect(try FileIO.readText(staged.run.runDir + "/a.py") == "a = 2\n")
     #expect(try staged.gitJSON()["dirty"] == .bool(true))
   }
 
   @Test func untrackedFilesAndDirsAreStaged() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n"])
     try GitTestFiles.write(repo.path, "new.py", "n\n")
     try GitTestFiles.write(repo.path, "extra/one.py", "1\n")
     try GitTestFiles.write(repo.path, "extra/deep/two.py", "2\n")
@@ -53,8 +54,8 @@ struct GitSelectionTests {
   }
 
   @Test func ignoredFilesAreNeverStagedAndAnIgnoredFolderIsOneExcludedLine() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
       ".gitignore": "*.log\n.env\ncache/\ndata/\n", "train.py": "t\n",
     ])
     try GitTestFiles.write(repo.path, ".env", "SECRET=1\n")
@@ -65,8 +66,8 @@ struct GitSelectionTests {
     // A tracked file in an ignored folder is staged (git tracks it); its ignored neighbour is not.
     try GitTestFiles.write(repo.path, "data/keep.txt", "keep\n")
     try GitTestFiles.write(repo.path, "data/other.txt", "other\n")
-    try Git.run(["add", "-f", "data/keep.txt"], in: repo.path)
-    try Git.run(["commit", "-q", "-m", "keep"], in: repo.path)
+    try GitRepo.run(["add", "-f", "data/keep.txt"], in: repo.path)
+    try GitRepo.run(["commit", "-q", "-m", "keep"], in: repo.path)
 
     let (scan, _) = try scanExpectingGitView(repo.path)
     #expect(scan.stagedPaths == [".gitignore", "data/keep.txt", "sub/kept.py", "train.py"])
@@ -75,7 +76,7 @@ struct GitSelectionTests {
     #expect(scan.reason("sub/deep.log") == "ignored by git")
     #expect(scan.reason("cache/") == "ignored by git")
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     let lines = try staged.meta(MetaFile.excluded).split(separator: "\n").map(String.init)
     #expect(lines.filter { $0.hasPrefix("cache/") } == ["cache/\tignored by git"])
@@ -85,13 +86,13 @@ struct GitSelectionTests {
 
   @Test
   func ignoredFileBesideATrackedFileInAnIgnoredFolderIsReported() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [".gitignore": "data/\n", "a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [".gitignore": "data/\n", "a.py": "a\n"])
     try GitTestFiles.write(repo.path, "data/keep.txt", "keep\n")
     try GitTestFiles.write(repo.path, "data/other.txt", "other\n")
-    try Git.run(["add", "-f", "data/keep.txt"], in: repo.path)
-    try Git.run(["commit", "-q", "-m", "keep"], in: repo.path)
-    let ignoredByGit = try Git.text(["status", "--ignored", "--porcelain"], in: repo.path)
+    try GitRepo.run(["add", "-f", "data/keep.txt"], in: repo.path)
+    try GitRepo.run(["commit", "-q", "-m", "keep"], in: repo.path)
+    let ignoredByGit = try GitRepo.text(["status", "--ignored", "--porcelain"], in: repo.path)
     #expect(ignoredByGit.contains("!! data/other.txt"))
     let (scan, _) = try scanExpectingGitView(repo.path)
     #expect(scan.stagedPaths == [".gitignore", "a.py", "data/keep.txt"])
@@ -99,8 +100,8 @@ struct GitSelectionTests {
   }
 
   @Test func nestedGitignoreApplies() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["sub/.gitignore": "*.tmp\n!keep.tmp\n", "sub/a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["sub/.gitignore": "*.tmp\n!keep.tmp\n", "sub/a.py": "a\n"])
     try GitTestFiles.write(repo.path, "sub/x.tmp", "x")
     try GitTestFiles.write(repo.path, "sub/keep.tmp", "k")
     try GitTestFiles.write(repo.path, "top.tmp", "t")
@@ -110,8 +111,8 @@ struct GitSelectionTests {
   }
 
   @Test func gitInfoExcludeApplies() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n"])
     try GitTestFiles.write(repo.path, ".git/info/exclude", "secret.txt\nprivate/\n")
     try GitTestFiles.write(repo.path, "secret.txt", "s")
     try GitTestFiles.write(repo.path, "private/key.pem", "k")
@@ -123,12 +124,12 @@ struct GitSelectionTests {
   }
 
   @Test func submoduleFilesAreStagedAndItsCommitRecorded() throws {
-    let lib = try GitTestDir("lib")
-    try Git.makeRepo(lib.path, files: ["lib.py": "def f(): pass\n", "inner/data.txt": "d\n", ".gitignore": "*.bin\n"])
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["main.py": "import lib\n"])
-    try Git.run(["submodule", "add", "-q", lib.path, "vendor/lib"], in: repo.path)
-    try Git.run(["commit", "-q", "-m", "submodule"], in: repo.path)
+    let lib = try TempDir(prefix: "gage-lib")
+    try GitRepo.make(at: lib.path, commit: true, message: "initial", files: ["lib.py": "def f(): pass\n", "inner/data.txt": "d\n", ".gitignore": "*.bin\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["main.py": "import lib\n"])
+    try GitRepo.run(["submodule", "add", "-q", lib.path, "vendor/lib"], in: repo.path)
+    try GitRepo.run(["commit", "-q", "-m", "submodule"], in: repo.path)
     // Untracked and ignored files inside the submodule follow the submodule's own rules.
     try GitTestFiles.write(repo.path, "vendor/lib/new.py", "n\n")
     try GitTestFiles.write(repo.path, "vendor/lib/blob.bin", "b")
@@ -137,22 +138,22 @@ struct GitSelectionTests {
     #expect(scan.stagedPaths == [".gitmodules", "main.py", "vendor/lib/.gitignore", "vendor/lib/inner/data.txt",
       "vendor/lib/lib.py", "vendor/lib/new.py"])
     let json = try scan.gitJSON()
-    let subCommit = try Git.head(repo.at("vendor/lib"))
+    let subCommit = try GitRepo.head(repo.path("vendor/lib"))
     #expect(json["submodules"] == .object(["vendor/lib": .string(subCommit)]))
     #expect(expected.nestedRepos == ["vendor/lib": subCommit])
     try expectTreeMatchesGit(scan, repoRoot: repo.path, expected: expected)
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     expectSamePaths(try staged.runFiles(), scan.stagedPaths, "run dir files")
   }
 
   @Test func nestedRepositoryInsideAnUntrackedDirIsExpandedToItsFiles() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["main.py": "m\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["main.py": "m\n"])
     try GitTestFiles.write(repo.path, "third_party/README.txt", "r\n")
-    let nested = repo.at("third_party/tool")
-    try Git.makeRepo(nested, files: ["tool.py": "t\n", ".gitignore": "*.o\n"])
+    let nested = repo.path("third_party/tool")
+    try GitRepo.make(at: nested, commit: true, message: "initial", files: ["tool.py": "t\n", ".gitignore": "*.o\n"])
     try GitTestFiles.write(nested, "build.o", "o")
     try GitTestFiles.write(nested, "scratch.py", "s\n")
 
@@ -160,23 +161,23 @@ struct GitSelectionTests {
     #expect(scan.stagedPaths == ["main.py", "third_party/README.txt", "third_party/tool/.gitignore",
       "third_party/tool/scratch.py", "third_party/tool/tool.py"])
     let json = try scan.gitJSON()
-    #expect(json["submodules"] == .object(["third_party/tool": .string(try Git.head(nested))]))
+    #expect(json["submodules"] == .object(["third_party/tool": .string(try GitRepo.head(nested))]))
     try expectTreeMatchesGit(scan, repoRoot: repo.path, expected: expected)
   }
 
   @Test func linksInsideAreKeptAsLinksAndLinksThatLeaveAreSkippedAndReported() throws {
-    let outside = try GitTestDir("outside")
+    let outside = try TempDir(prefix: "gage-outside")
     try GitTestFiles.write(outside.path, "secret.txt", "s")
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n", "src/b.py": "b\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", "src/b.py": "b\n"])
     try GitTestFiles.link(repo.path, "inside.py", to: "a.py")
     try GitTestFiles.link(repo.path, "src/up.py", to: "../a.py")
     try GitTestFiles.link(repo.path, "srclink", to: "src")
-    try GitTestFiles.link(repo.path, "abs-out", to: outside.at("secret.txt"))
+    try GitTestFiles.link(repo.path, "abs-out", to: outside.path("secret.txt"))
     try GitTestFiles.link(repo.path, "rel-out", to: "../" + (outside.path as NSString).lastPathComponent + "/secret.txt")
     try GitTestFiles.link(repo.path, "dangling-in", to: "missing.py")
-    try Git.run(["add", "inside.py", "abs-out"], in: repo.path)
-    try Git.run(["commit", "-q", "-m", "links"], in: repo.path)
+    try GitRepo.run(["add", "inside.py", "abs-out"], in: repo.path)
+    try GitRepo.run(["commit", "-q", "-m", "links"], in: repo.path)
 
     let (scan, expected) = try scanExpectingGitView(repo.path)
     #expect(scan.stagedPaths == ["a.py", "dangling-in", "inside.py", "src/b.py", "src/up.py", "srclink"])
@@ -185,7 +186,7 @@ struct GitSelectionTests {
     #expect(scan.reason("rel-out")?.hasPrefix("link leaves the project") == true)
     try expectTreeMatchesGit(scan, repoRoot: repo.path, expected: expected)
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     expectSamePaths(try staged.runFiles(), scan.stagedPaths, "run dir files")
     #expect(GitTestFiles.isLink(staged.run.runDir + "/inside.py"))
@@ -194,13 +195,13 @@ struct GitSelectionTests {
   }
 
   @Test func unbornBranchStagesEverythingAndHasNoCommit() throws {
-    let repo = try GitTestDir()
-    try Git.initRepo(repo.path)
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path)
     try GitTestFiles.write(repo.path, "added.py", "a\n")
     try GitTestFiles.write(repo.path, "loose.py", "l\n")
     try GitTestFiles.write(repo.path, ".gitignore", "*.log\n")
     try GitTestFiles.write(repo.path, "x.log", "x\n")
-    try Git.run(["add", "added.py"], in: repo.path)
+    try GitRepo.run(["add", "added.py"], in: repo.path)
 
     let (scan, expected) = try scanExpectingGitView(repo.path)
     #expect(scan.stagedPaths == [".gitignore", "added.py", "loose.py"])
@@ -213,8 +214,8 @@ struct GitSelectionTests {
   }
 
   @Test func unbornBranchWithNothingAddedIsDirtyToo() throws {
-    let repo = try GitTestDir()
-    try Git.initRepo(repo.path)
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path)
     try GitTestFiles.write(repo.path, "a.py", "a\n")
     let (scan, _) = try scanExpectingGitView(repo.path)
     let json = try scan.gitJSON()
@@ -224,23 +225,23 @@ struct GitSelectionTests {
   }
 
   @Test func detachedHeadHasNoBranch() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "1\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "1\n"])
     try GitTestFiles.write(repo.path, "a.py", "2\n")
-    try Git.commitAll(repo.path, "second")
-    try Git.run(["checkout", "-q", "--detach", "HEAD~1"], in: repo.path)
+    try GitRepo.commitAll(repo.path, "second")
+    try GitRepo.run(["checkout", "-q", "--detach", "HEAD~1"], in: repo.path)
 
     let (scan, _) = try scanExpectingGitView(repo.path)
     let json = try scan.gitJSON()
-    #expect(try Git.text(["branch", "--show-current"], in: repo.path) == "")
+    #expect(try GitRepo.text(["branch", "--show-current"], in: repo.path) == "")
     #expect(json["branch"] == .null)
-    #expect(json["commit"]?.stringValue == (try Git.head(repo.path)))
+    #expect(json["commit"]?.stringValue == (try GitRepo.head(repo.path)))
     #expect(json["dirty"] == .bool(false))
   }
 
   @Test func namesWithSpacesAndUnicodeAreStaged() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
       "my file.txt": "a\n", "données/été.py": "b\n", "日本語 テスト.md": "c\n", "emoji 🎉/x y.txt": "d\n",
     ])
     try GitTestFiles.write(repo.path, "new folder/naïve café.txt", "e\n")
@@ -251,19 +252,19 @@ struct GitSelectionTests {
     #expect(scan.stagedPaths.contains("new folder/naïve café.txt"))
     try expectTreeMatchesGit(scan, repoRoot: repo.path, expected: expected)
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     expectSamePaths(try staged.runFiles(), scan.stagedPaths, "run dir files")
     #expect(try FileIO.readText(staged.run.runDir + "/données/été.py") == "b\n")
   }
 
   @Test func projectInASubfolderStagesOnlyItsFilesWithPathsRelativeToIt() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
       "top.txt": "top\n", "sub/other.txt": "o\n", "sub/proj/a.py": "a\n", "sub/proj/pkg/b.py": "b\n",
       "sub/proj/.gitignore": "*.log\n", ".gitignore": "*.secret\n",
     ])
-    let proj = repo.at("sub/proj")
+    let proj = repo.path("sub/proj")
     try GitTestFiles.write(proj, "new.py", "n\n")
     try GitTestFiles.write(proj, "x.log", "x\n")
     try GitTestFiles.write(proj, "key.secret", "k\n")
@@ -288,9 +289,9 @@ struct GitSelectionTests {
   }
 
   @Test func projectInAUnicodeSubfolderWithSpaces() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["données/proj é/a.py": "a\n", "données/other.py": "o\n"])
-    let proj = repo.at("données/proj é")
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["données/proj é/a.py": "a\n", "données/other.py": "o\n"])
+    let proj = repo.path("données/proj é")
     try GitTestFiles.write(proj, "ñew.py", "n\n")
     try GitTestFiles.write(proj, "a.py", "changed\n")
     let (scan, expected) = try scanExpectingGitView(proj)
@@ -303,9 +304,9 @@ struct GitSelectionTests {
 
   @Test
   func projectInASubfolderWhoseNameHasGlobCharacters() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["exp[1]/a.py": "a\n", "exp[1]/b.py": "b\n", "exp1/other.py": "o\n"])
-    let proj = repo.at("exp[1]")
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["exp[1]/a.py": "a\n", "exp[1]/b.py": "b\n", "exp1/other.py": "o\n"])
+    let proj = repo.path("exp[1]")
     try GitTestFiles.write(proj, "a.py", "changed\n")
     try GitTestFiles.write(proj, "new.py", "n\n")
     let (scan, expected) = try scanExpectingGitView(proj)
@@ -318,19 +319,19 @@ struct GitSelectionTests {
   }
 
   @Test func projectReachedThroughASymlinkIsTheSameProject() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["sub/proj/a.py": "a\n"])
-    let links = try GitTestDir("links")
-    try GitTestFiles.link(links.path, "proj", to: repo.at("sub/proj"))
-    let scan = try SourceScan.scan(projectDir: links.at("proj"), spec: .defaults, pruned: [])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["sub/proj/a.py": "a\n"])
+    let links = try TempDir(prefix: "gage-links")
+    try GitTestFiles.link(links.path, "proj", to: repo.path("sub/proj"))
+    let scan = try SourceScan.scan(projectDir: links.path("proj"), spec: .defaults, pruned: [])
     #expect(scan.stagedPaths == ["a.py"])
     #expect(try scan.gitJSON()["path"] == .string("sub/proj"))
   }
 
   @Test func trackedFileDeletedFromTheWorkTreeIsNotStagedAndThePatchRecordsTheDeletion() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["keep.py": "k\n", "gone.py": "g\n"])
-    try FileIO.removeFile(repo.at("gone.py"))
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["keep.py": "k\n", "gone.py": "g\n"])
+    try FileIO.removeFile(repo.path("gone.py"))
     let (scan, _) = try scanExpectingGitView(repo.path)
     #expect(scan.stagedPaths == ["keep.py"])
     let (json, patch) = try scan.identity()
@@ -341,8 +342,8 @@ struct GitSelectionTests {
   }
 
   @Test func runsDirInsideTheProjectIsNeverStaged() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n", ".gage/gage.toml": "[op]\nexec = \"true\"\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", ".gage/gage.toml": "[op]\nexec = \"true\"\n"])
     let id = "0f8fad5b-d9cb-469f-a165-70867728950e"
     try GitTestFiles.write(repo.path, ".gage/runs/\(id)/out.txt", "o\n")
     try GitTestFiles.write(repo.path, ".gage/runs/\(id).meta/opref", "2 x op")
@@ -352,13 +353,13 @@ struct GitSelectionTests {
     #expect(scan.stagedPaths == [".gage/gage.toml", "a.py"])
     #expect(scan.reason(".gage/runs/") == "runs directory")
 
-    let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: repo.at(".gage/runs"))
+    let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: repo.path(".gage/runs"))
     expectSamePaths(try staged.runFiles(), [".gage/gage.toml", "a.py"], "run dir files")
   }
 
   @Test func runsDirWhoseFilesAreTrackedIsStillNeverStaged() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n", "runs/old/out.txt": "committed by mistake\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", "runs/old/out.txt": "committed by mistake\n"])
     try GitTestFiles.write(repo.path, "runs/new/out.txt", "n\n")
     let (scan, _) = try scanExpectingGitView(repo.path, runsDirs: ["runs"])
     #expect(scan.stagedPaths == ["a.py"])
@@ -366,8 +367,8 @@ struct GitSelectionTests {
   }
 
   @Test func excludePatternsFilterTheGitSet() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
       "a.py": "a\n", "README.md": "r\n", "docs/guide.md": "g\n", "docs/conf.py": "c\n", "tests/t.py": "t\n",
     ])
     try GitTestFiles.write(repo.path, "notes.md", "n\n")
@@ -381,8 +382,8 @@ struct GitSelectionTests {
   }
 
   @Test func includePatternNamingAnIgnoredFileNeverStagesIt() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [".gitignore": ".env\ncache/\n", "a.py": "a\n", "b.txt": "b\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [".gitignore": ".env\ncache/\n", "a.py": "a\n", "b.txt": "b\n"])
     try GitTestFiles.write(repo.path, ".env", "SECRET=1\n")
     try GitTestFiles.write(repo.path, "cache/c.py", "c\n")
     let spec = SourceCodeSpec.patterns(["*.py", ".env", "cache/**"])
@@ -395,29 +396,29 @@ struct GitSelectionTests {
 
   @Test
   func dirPatternExcludesADirectoryInsideGit() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n", "build/out.py": "o\n", "build/sub/x.py": "x\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", "build/out.py": "o\n", "build/sub/x.py": "x\n"])
     let spec = SourceCodeSpec.patterns(["-build dir"])
     let (scan, _) = try scanExpectingGitView(repo.path, spec: spec) { $0.hasPrefix("build/") }
     #expect(scan.stagedPaths == ["a.py"])
   }
 
   @Test func falseStagesNothingInsideGit() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n"])
     let scan = try SourceScan.scan(projectDir: repo.path, spec: .enabled(false), pruned: [])
     #expect(scan.stagedPaths.isEmpty)
     #expect(scan.reason("./") == "sourcecode is false")
   }
 
   @Test func crlfWorkTreeCopyOfAnLFCommitIsCleanWhenGitSaysSo() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [".gitattributes": "* text=auto\n", "a.txt": "one\ntwo\n", "b.txt": "b\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [".gitattributes": "* text=auto\n", "a.txt": "one\ntwo\n", "b.txt": "b\n"])
     try GitTestFiles.write(repo.path, "a.txt", "one\r\ntwo\r\n")
     // git calls the file modified until its index entry is refreshed (the size differs);
     // `git add` renormalizes it to the committed blob, and git then reports the tree clean.
-    try Git.run(["add", "a.txt"], in: repo.path)
-    let gitSaysClean = try Git.isClean(repo.path)
+    try GitRepo.run(["add", "a.txt"], in: repo.path)
+    let gitSaysClean = try GitRepo.run(["status", "--porcelain", "-z", "--untracked-files=all"], in: repo.path).isEmpty
     #expect(gitSaysClean, "git status after git add")
     let (scan, expected) = try scanExpectingGitView(repo.path)
     let (json, patch) = try scan.identity()
@@ -425,12 +426,12 @@ struct GitSelectionTests {
       #expect(json["dirty"] == .bool(false))
       #expect(patch.isEmpty)
       #expect(json["diff_sha256"] == .null)
-      #expect(json["tree"]?.stringValue == (try Git.text(["rev-parse", "HEAD^{tree}"], in: repo.path)))
+      #expect(json["tree"]?.stringValue == (try GitRepo.text(["rev-parse", "HEAD^{tree}"], in: repo.path)))
     }
     try expectTreeMatchesGit(scan, repoRoot: repo.path, expected: expected)
 
     // The work-tree bytes (CRLF) are what is staged.
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     #expect(try FileIO.readBytes(staged.run.runDir + "/a.txt") == Array("one\r\ntwo\r\n".utf8))
     #expect(try staged.patch() == nil)
@@ -438,30 +439,30 @@ struct GitSelectionTests {
 
   @Test
   func crlfCopyThatGitHasNotRefreshedHasNoPatch() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [".gitattributes": "* text=auto\n", "a.txt": "one\ntwo\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [".gitattributes": "* text=auto\n", "a.txt": "one\ntwo\n"])
     try GitTestFiles.write(repo.path, "a.txt", "one\r\ntwo\r\n")
     // Content after git's filters equals the commit: git diff shows nothing.
-    #expect(try Git.run(["diff", "--binary", "HEAD"], in: repo.path).isEmpty)
+    #expect(try GitRepo.run(["diff", "--binary", "HEAD"], in: repo.path).isEmpty)
     let (json, patch) = try SourceScan.scan(projectDir: repo.path, spec: .defaults, pruned: []).identity()
     #expect(patch.isEmpty, "patch: \(String(decoding: patch, as: UTF8.self).debugDescription)")
     #expect(json["dirty"] == .bool(false))
-    #expect(json["tree"]?.stringValue == (try Git.text(["rev-parse", "HEAD^{tree}"], in: repo.path)))
+    #expect(json["tree"]?.stringValue == (try GitRepo.text(["rev-parse", "HEAD^{tree}"], in: repo.path)))
   }
 
   @Test func linkedWorktreeIsAProjectLikeAnyOther() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n", ".gitignore": "*.log\n"])
-    let holder = try GitTestDir("wt")
-    let wt = holder.at("feature")
-    try Git.run(["worktree", "add", "-q", "-b", "feature", wt], in: repo.path)
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", ".gitignore": "*.log\n"])
+    let holder = try TempDir(prefix: "gage-wt")
+    let wt = holder.path("feature")
+    try GitRepo.run(["worktree", "add", "-q", "-b", "feature", wt], in: repo.path)
     try GitTestFiles.write(wt, "new.py", "n\n")
     try GitTestFiles.write(wt, "x.log", "x\n")
     let (scan, expected) = try scanExpectingGitView(wt)
     #expect(scan.stagedPaths == [".gitignore", "a.py", "new.py"])
     let json = try scan.gitJSON()
     #expect(json["branch"] == .string("feature"))
-    #expect(json["commit"]?.stringValue == (try Git.head(wt)))
+    #expect(json["commit"]?.stringValue == (try GitRepo.head(wt)))
     #expect(json["path"] == .string(""))
     try expectTreeMatchesGit(scan, repoRoot: wt, expected: expected)
   }

@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
@@ -13,8 +14,8 @@ import Testing
 @Suite("Git staging: bad input and the CLI preview")
 struct GitStagingEdgeTests {
   @Test func bareRepositoryIsAClearError() throws {
-    let bare = try GitTestDir("bare")
-    try Git.run(["init", "-q", "--bare", bare.path], in: bare.path)
+    let bare = try TempDir(prefix: "gage-bare")
+    try GitRepo.run(["init", "-q", "--bare", bare.path], in: bare.path)
     let error = #expect(throws: GageError.self) {
       try SourceScan.scan(projectDir: bare.path, spec: .defaults, pruned: [])
     }
@@ -23,9 +24,9 @@ struct GitStagingEdgeTests {
 
   @Test
   func repositoryOwnedByAnotherUserIsAClearError() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n"])
-    guard getuid() == 0, try runTestProcess("/bin/chown", ["-R", "nobody", repo.path], in: "/").status == 0 else {
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n"])
+    guard getuid() == 0, try Command.run("/bin/chown", ["-R", "nobody", repo.path], in: "/").exitCode == 0 else {
       return  // not root: the repository cannot be handed to another user here
     }
     let error = #expect(throws: GageError.self) {
@@ -45,35 +46,35 @@ struct GitStagingEdgeTests {
       return
     }
     // A root-owned repository, read by `nobody`.
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["gage.toml": "[train]\nexec = \"true\"\n", "a.py": "a\n"])
-    let home = try GitTestDir("home")
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["gage.toml": "[train]\nexec = \"true\"\n", "a.py": "a\n"])
+    let home = try TempDir(prefix: "gage-home")
     for dir in [repo.path, home.path] { chmod(dir, 0o755) }
-    let env = ["PATH": "/usr/bin:/bin", "HOME": home.path, "GAGE_RUNS": home.at("runs")]
-    let result = try runTestProcess(
+    let env = ["PATH": "/usr/bin:/bin", "HOME": home.path, "GAGE_RUNS": home.path("runs")]
+    let result = try Command.run(
       "/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", gage, "run", "train", "--preview", "--json"],
       in: repo.path, environment: env)
-    #expect(result.status != 0, "the preview must fail; it printed: \(result.text)")
+    #expect(result.exitCode != 0, "the preview must fail; it printed: \(result.stdout)")
     #expect(result.stderr.contains("belongs to another user"), "stderr: \(result.stderr)")
     #expect(!result.stderr.contains("not owned by current user") && !result.stderr.contains("safe.directory' was not found"),
       "libgit2's raw text leaked: \(result.stderr)")
   }
 
   @Test func namesWithPercentCRAndLFAreEncodedInManifestAndFilesLog() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n"])
     let names = ["100%.txt", "cr\rname.txt", "lf\nname.txt", "%0A-literal.txt", "dir\nx/in.txt"]
     for name in names {
-      try FileIO.makeDirectories((repo.at(name) as NSString).deletingLastPathComponent)
-      #expect(FileManager.default.createFile(atPath: repo.at(name), contents: Data(name.utf8)), "create \(name)")
+      try FileIO.makeDirectories((repo.path(name) as NSString).deletingLastPathComponent)
+      #expect(FileManager.default.createFile(atPath: repo.path(name), contents: Data(name.utf8)), "create \(name)")
     }
-    try Git.run(["add", "--", "100%.txt", "lf\nname.txt"], in: repo.path)  // some tracked, some untracked
-    try Git.run(["commit", "-q", "-m", "odd names"], in: repo.path)
+    try GitRepo.run(["add", "--", "100%.txt", "lf\nname.txt"], in: repo.path)  // some tracked, some untracked
+    try GitRepo.run(["commit", "-q", "-m", "odd names"], in: repo.path)
 
     let (scan, _) = try scanExpectingGitView(repo.path)
     #expect(scan.stagedPaths == Set(names + ["a.py"]))
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     expectSamePaths(try staged.runFiles(), Set(names + ["a.py"]), "run dir files")
     let manifest = try staged.meta(MetaFile.manifest)
@@ -96,21 +97,21 @@ struct GitStagingEdgeTests {
   }
 
   @Test func namesThatAreNotUTF8AreExcludedWithAReason() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n"])
     let invalid: [UInt8] = [0x62, 0x61, 0x64, 0xFF, 0xFE]  // "bad" + two bytes that are never UTF-8
     try GitTestFiles.createRawName(in: repo.path, name: Array("tracked-".utf8) + invalid)
-    try Git.run(["add", "-A"], in: repo.path)
-    try Git.run(["commit", "-q", "-m", "tracked invalid name"], in: repo.path)
+    try GitRepo.run(["add", "-A"], in: repo.path)
+    try GitRepo.run(["commit", "-q", "-m", "tracked invalid name"], in: repo.path)
     try GitTestFiles.createRawName(in: repo.path, name: Array("untracked-".utf8) + invalid)
-    try FileIO.makeDirectories(repo.at("newdir"))
+    try FileIO.makeDirectories(repo.path("newdir"))
     try GitTestFiles.write(repo.path, "newdir/ok.py", "ok\n")
-    try GitTestFiles.createRawName(in: repo.at("newdir"), name: invalid)
-    try FileIO.makeDirectories(repo.at("tracked-dir"))
+    try GitTestFiles.createRawName(in: repo.path("newdir"), name: invalid)
+    try FileIO.makeDirectories(repo.path("tracked-dir"))
     try GitTestFiles.write(repo.path, "tracked-dir/t.py", "t\n")
-    try Git.run(["add", "tracked-dir/t.py"], in: repo.path)
-    try Git.run(["commit", "-q", "-m", "dir"], in: repo.path)
-    try GitTestFiles.createRawName(in: repo.at("tracked-dir"), name: invalid)
+    try GitRepo.run(["add", "tracked-dir/t.py"], in: repo.path)
+    try GitRepo.run(["commit", "-q", "-m", "dir"], in: repo.path)
+    try GitTestFiles.createRawName(in: repo.path("tracked-dir"), name: invalid)
 
     let (scan, expected) = try scanExpectingGitView(repo.path)
     #expect(expected.invalidNames == 4, "git lists the four names")
@@ -123,7 +124,7 @@ struct GitStagingEdgeTests {
     #expect(reasons.contains { $0.path.hasPrefix("tracked-dir/") })
     #expect(!reasons.contains { $0.path.contains("\u{0}") }, "no NUL marker leaks into the shown path")
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let staged = try GitStagedRun.stage(projectDir: repo.path, runsDir: runs.path)
     expectSamePaths(try staged.runFiles(), scan.stagedPaths, "run dir files")
     let excluded = try staged.meta(MetaFile.excluded)
@@ -133,13 +134,13 @@ struct GitStagingEdgeTests {
 
   @Test
   func namesThatAreNotUTF8AreExcludedWithAReasonInASubfolderProject() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["top.py": "t\n", "sub/proj/a.py": "a\n"])
-    let proj = repo.at("sub/proj")
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["top.py": "t\n", "sub/proj/a.py": "a\n"])
+    let proj = repo.path("sub/proj")
     let invalid: [UInt8] = [0x62, 0x61, 0x64, 0xFF, 0xFE]
     try GitTestFiles.createRawName(in: proj, name: Array("tracked-".utf8) + invalid)
-    try Git.run(["add", "-A"], in: repo.path)
-    try Git.run(["commit", "-q", "-m", "tracked invalid name"], in: repo.path)
+    try GitRepo.run(["add", "-A"], in: repo.path)
+    try GitRepo.run(["commit", "-q", "-m", "tracked invalid name"], in: repo.path)
     try GitTestFiles.createRawName(in: proj, name: Array("untracked-".utf8) + invalid)
 
     let (scan, expected) = try scanExpectingGitView(proj)
@@ -151,13 +152,13 @@ struct GitStagingEdgeTests {
   }
 
   @Test func fileRemovedBetweenScanAndCopyFailsTheStageNamingIt() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n", "vanishing.py": "v\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", "vanishing.py": "v\n"])
     let scan = try SourceScan.scan(projectDir: repo.path, spec: .defaults, pruned: [])
     #expect(scan.stagedPaths.contains("vanishing.py"))
-    try FileIO.removeFile(repo.at("vanishing.py"))
+    try FileIO.removeFile(repo.path("vanishing.py"))
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let run = try GitStagedRun.make(runsDir: runs.path)
     let error = #expect(throws: (any Error).self) {
       try RunLifecycle.stageRun(run, projectDir: repo.path, scan: scan)
@@ -169,15 +170,15 @@ struct GitStagingEdgeTests {
   }
 
   @Test func fileMadeUnreadableBetweenScanAndCopyFailsTheStageNamingIt() throws {
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: ["a.py": "a\n"])
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n"])
     try GitTestFiles.write(repo.path, "pipe-later", "p\n")
     let scan = try SourceScan.scan(projectDir: repo.path, spec: .defaults, pruned: [])
     // Replace the file with a dir: it cannot be opened as a file (even by root).
-    try FileIO.removeFile(repo.at("pipe-later"))
-    try FileIO.makeDirectories(repo.at("pipe-later"))
+    try FileIO.removeFile(repo.path("pipe-later"))
+    try FileIO.makeDirectories(repo.path("pipe-later"))
 
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     let run = try GitStagedRun.make(runsDir: runs.path)
     let error = #expect(throws: (any Error).self) {
       try RunLifecycle.stageRun(run, projectDir: repo.path, scan: scan)
@@ -192,21 +193,21 @@ struct GitStagingEdgeTests {
       Issue.record("the gage binary was not found next to the tests or in .build/debug: build it first")
       return
     }
-    let repo = try GitTestDir()
-    try Git.makeRepo(repo.path, files: [
+    let repo = try TempDir()
+    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
       "gage.toml": "[train]\nexec = \"python train.py\"\n", "train.py": "lr = 0.1\n", ".gitignore": ".env\ncache/\n",
     ])
     try GitTestFiles.write(repo.path, ".env", "SECRET=1\n")
     try GitTestFiles.write(repo.path, "cache/a.txt", "a")
     try GitTestFiles.write(repo.path, "new.py", "n\n")
     try GitTestFiles.link(repo.path, "etc-passwd", to: "/etc/passwd")
-    let runs = try GitTestDir("runs")
+    let runs = try TempDir(prefix: "gage-runs")
     var env = ProcessInfo.processInfo.environment
     env["GAGE_RUNS"] = runs.path
     env["NO_COLOR"] = "1"
-    let result = try runTestProcess(gage, ["run", "train", "--preview", "--json"], in: repo.path, environment: env)
-    #expect(result.status == 0, "stderr: \(result.stderr)")
-    let json = try JSONValue.parse(result.text).objectValue ?? [:]
+    let result = try Command.run(gage, ["run", "train", "--preview", "--json"], in: repo.path, environment: env)
+    #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+    let json = try JSONValue.parse(result.stdout).objectValue ?? [:]
     #expect(json["vcs"] == .string("git"))
     let files = Set(json["files"]?.arrayValue?.compactMap { $0["path"]?.stringValue } ?? [])
     let expected = try GitExpectation(projectDir: repo.path)

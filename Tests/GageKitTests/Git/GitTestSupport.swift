@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
@@ -7,39 +8,8 @@ import Testing
   import Glibc
 #endif
 
-// Helpers for the git-aware staging tests: temporary dirs, files, the git CLI (isolated from
-// the host's git configuration), what git itself says a project holds, and real staging.
-
-/// A failure of a helper (a git command that failed, a file that could not be made).
-struct GitTestFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
-
-/// A temporary directory for one test (its real path), removed when the value goes away.
-final class GitTestDir: @unchecked Sendable {
-  let path: String
-
-  init(_ label: String = "git") throws {
-    var template = Array((NSTemporaryDirectory() + "/gage-\(label)-XXXXXX").utf8CString)
-    guard let made = mkdtemp(&template) else {
-      throw GitTestFailure("cannot create a temp dir: \(String(cString: strerror(errno)))")
-    }
-    path = RealPath.resolve(String(cString: made))
-  }
-
-  deinit {
-    // Some tests make names that are not valid UTF-8, which FileIO.removeTree cannot name (it
-    // reads entries through String(cString:)): `rm -rf` removes what it leaves.
-    try? FileIO.removeTree(path)
-    if FileIO.exists(path) { _ = try? runTestProcess("/bin/rm", ["-rf", path], in: "/") }
-  }
-
-  /// `path/relative`.
-  func at(_ relative: String) -> String {
-    relative.isEmpty ? path : path + "/" + relative
-  }
-}
+// Helpers for the git-aware staging tests: files, what git itself says a project holds, and
+// real staging. Temporary dirs are `TempDir`s, git runs through `GitRepo`.
 
 // MARK: Files
 
@@ -63,7 +33,7 @@ enum GitTestFiles {
     let full = dir + "/" + relative
     try FileIO.makeDirectories((full as NSString).deletingLastPathComponent)
     guard symlink(target, full) == 0 else {
-      throw GitTestFailure("cannot link \(full): \(String(cString: strerror(errno)))")
+      throw GageError.exec("cannot link \(full): \(String(cString: strerror(errno)))")
     }
   }
 
@@ -74,7 +44,7 @@ enum GitTestFiles {
       guard let base = buf.baseAddress else { return -1 }
       return base.withMemoryRebound(to: CChar.self, capacity: buf.count) { open($0, O_CREAT | O_WRONLY | O_TRUNC, 0o644) }
     }
-    guard fd >= 0 else { throw GitTestFailure("cannot create a raw-named file: \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw GageError.exec("cannot create a raw-named file: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
     _ = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
   }
@@ -112,134 +82,6 @@ enum GitTestFiles {
   }
 }
 
-// MARK: Processes
-
-/// The outcome of a finished process.
-struct TestProcessResult {
-  var status: Int32
-  var stdout: [UInt8]
-  var stderr: String
-  var text: String { String(decoding: stdout, as: UTF8.self) }
-}
-
-/// Runs `executable` with `arguments` in `directory`, with `environment` (nil: inherited).
-func runTestProcess(
-  _ executable: String, _ arguments: [String], in directory: String, environment: [String: String]? = nil
-) throws -> TestProcessResult {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  process.currentDirectoryURL = URL(fileURLWithPath: directory)
-  if let environment { process.environment = environment }
-  let errPath = NSTemporaryDirectory() + "/gage-git-stderr-" + UUID().uuidString
-  guard FileManager.default.createFile(atPath: errPath, contents: nil), let errHandle = FileHandle(forWritingAtPath: errPath)
-  else { throw GitTestFailure("cannot create \(errPath)") }
-  defer { try? FileManager.default.removeItem(atPath: errPath) }
-  let out = Pipe()
-  process.standardOutput = out
-  process.standardError = errHandle
-  process.standardInput = FileHandle.nullDevice
-  try process.run()
-  let data = out.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  try? errHandle.close()
-  let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-  return TestProcessResult(status: process.terminationStatus, stdout: Array(data), stderr: err)
-}
-
-// MARK: Git CLI
-
-/// The git CLI, isolated from the host's git configuration (no global or system config),
-/// with a fixed identity.
-enum Git {
-  static let executable = "/usr/bin/git"
-
-  /// `-c` options every command gets.
-  static let baseOptions = [
-    "-c", "user.name=t", "-c", "user.email=t@t", "-c", "protocol.file.allow=always",
-    "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "advice.detachedHead=false",
-    "-c", "core.quotePath=false",
-  ]
-
-  /// The environment of every command.
-  static func environment(_ extra: [String: String] = [:]) -> [String: String] {
-    var env = ProcessInfo.processInfo.environment
-    for key in env.keys where key.hasPrefix("GIT_") { env[key] = nil }
-    env["GIT_CONFIG_GLOBAL"] = "/dev/null"
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    env["LC_ALL"] = "C"
-    return env.merging(extra) { _, new in new }
-  }
-
-  /// The global excludes file libgit2 reads in this process (the user's `core.excludesFile`,
-  /// else `$XDG_CONFIG_HOME/git/ignore`), so that the expected set honours the same global
-  /// excludes the scan does (docs/source.md lists global excludes).
-  static let userExcludesFile: String? = {
-    let home = ProcessInfo.processInfo.environment["HOME"] ?? "/"
-    var env = ProcessInfo.processInfo.environment
-    for key in env.keys where key.hasPrefix("GIT_") { env[key] = nil }
-    if let result = try? runTestProcess(executable, ["config", "--global", "--get", "core.excludesFile"], in: "/", environment: env),
-      result.status == 0
-    {
-      let value = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
-      if !value.isEmpty { return value.hasPrefix("~/") ? home + value.dropFirst(1) : value }
-    }
-    let xdg = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"] ?? home + "/.config"
-    return FileIO.exists(xdg + "/git/ignore") ? xdg + "/git/ignore" : nil
-  }()
-
-  /// Runs git in `dir` and returns its standard output; throws when it fails.
-  @discardableResult
-  static func run(_ args: [String], in dir: String, env: [String: String] = [:]) throws -> [UInt8] {
-    let result = try runTestProcess(executable, baseOptions + args, in: dir, environment: environment(env))
-    guard result.status == 0 else {
-      throw GitTestFailure("git \(args.joined(separator: " ")) in \(dir) failed (\(result.status)): \(result.stderr)")
-    }
-    return result.stdout
-  }
-
-  /// Runs git and returns its output as trimmed text.
-  @discardableResult
-  static func text(_ args: [String], in dir: String, env: [String: String] = [:]) throws -> String {
-    String(decoding: try run(args, in: dir, env: env), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  /// `git init -b main` at `dir`.
-  static func initRepo(_ dir: String) throws {
-    try FileIO.makeDirectories(dir)
-    try run(["init", "-q", "-b", "main", dir], in: dir)
-  }
-
-  /// Adds everything (`git add -A`) and commits.
-  static func commitAll(_ dir: String, _ message: String = "commit") throws {
-    try run(["add", "-A"], in: dir)
-    try run(["commit", "-q", "--allow-empty", "-m", message], in: dir)
-  }
-
-  /// A repository at `dir` with `files` committed on `main`.
-  static func makeRepo(_ dir: String, files: [String: String]) throws {
-    try initRepo(dir)
-    for (path, text) in files { try GitTestFiles.write(dir, path, text) }
-    try commitAll(dir, "initial")
-  }
-
-  /// `git rev-parse HEAD` in `dir`.
-  static func head(_ dir: String) throws -> String {
-    try text(["rev-parse", "HEAD"], in: dir)
-  }
-
-  /// Splits `-z` output into raw names.
-  static func splitNUL(_ bytes: [UInt8]) -> [[UInt8]] {
-    bytes.split(separator: 0, omittingEmptySubsequences: true).map(Array.init)
-  }
-
-  /// Whether `git status` reports the work tree clean: no change, no untracked file (ignored files do not count).
-  static func isClean(_ dir: String) throws -> Bool {
-    try run(["status", "--porcelain", "-z", "--untracked-files=all"], in: dir).isEmpty
-  }
-}
-
 // MARK: What git says the project holds
 
 /// The set the staging must select, computed with the git CLI: `git ls-files -co
@@ -264,8 +106,8 @@ struct GitExpectation {
 
   private mutating func collect(dir: String, prefix: String, projectDir: String, runsDirs: [String]) throws {
     var args = ["ls-files", "-z", "-co", "--exclude-standard"]
-    if let excludes = Git.userExcludesFile { args = ["-c", "core.excludesFile=" + excludes] + args }
-    for raw in Git.splitNUL(try Git.run(args, in: dir)) {
+    if let excludes = Self.userExcludesFile { args = ["-c", "core.excludesFile=" + excludes] + args }
+    for raw in try GitRepo.names(args, in: dir) {
       guard let name = String(validating: raw, as: UTF8.self) else {
         invalidNames += 1
         continue
@@ -277,7 +119,7 @@ struct GitExpectation {
       if FileIO.isDirectoryNoFollow(full) {
         // A gitlink (submodule) or an embedded repository git shows as `dir/`.
         if FileIO.exists(full + "/.git") {
-          nestedRepos[path] = try? Git.head(full)
+          nestedRepos[path] = try? GitRepo.head(full)
           try collect(dir: full, prefix: path, projectDir: projectDir, runsDirs: runsDirs)
         }
         continue
@@ -288,6 +130,25 @@ struct GitExpectation {
       files.insert(path)
     }
   }
+
+  /// The global excludes file libgit2 reads in this process (the user's `core.excludesFile`,
+  /// else `$XDG_CONFIG_HOME/git/ignore`), so that the expected set honours the same global
+  /// excludes the scan does (docs/source.md lists global excludes). Read with the user's own git
+  /// configuration, which `GitRepo` leaves out.
+  static let userExcludesFile: String? = {
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? "/"
+    var env = ProcessInfo.processInfo.environment
+    for key in env.keys where key.hasPrefix("GIT_") { env[key] = nil }
+    if let result = try? Command.run(
+      GitRepo.executable, ["config", "--global", "--get", "core.excludesFile"], in: "/", environment: env),
+      result.exitCode == 0
+    {
+      let value = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+      if !value.isEmpty { return value.hasPrefix("~/") ? home + value.dropFirst(1) : value }
+    }
+    let xdg = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"] ?? home + "/.config"
+    return FileIO.exists(xdg + "/git/ignore") ? xdg + "/git/ignore" : nil
+  }()
 
   /// Whether the link at `linkPath` points (lexically) inside `root`.
   static func linkStaysInside(_ linkPath: String, root: String) -> Bool {
@@ -334,35 +195,35 @@ enum GitIds {
   static func tree(repoRoot: String, projectDir: String, staged: Set<String>, gitlinks: [String: String] = [:]) throws
     -> String
   {
-    let scratch = try GitTestDir("index")
-    let env = ["GIT_INDEX_FILE": scratch.at("index"), "GIT_LITERAL_PATHSPECS": "1"]
+    let scratch = try TempDir(prefix: "gage-index")
+    let env = ["GIT_INDEX_FILE": scratch.path("index"), "GIT_LITERAL_PATHSPECS": "1"]
     let prefix = projectDir == repoRoot ? "" : String(projectDir.dropFirst(repoRoot.count + 1))
     let files = staged.filter { path in !gitlinks.keys.contains { path.hasPrefix($0 + "/") } }.sorted()
     if !files.isEmpty {
       var list: [UInt8] = []
       for file in files { list += Array(file.utf8) + [0] }
-      try FileIO.write(list, to: scratch.at("paths"))
-      try Git.run(["add", "-f", "--pathspec-from-file=" + scratch.at("paths"), "--pathspec-file-nul"], in: projectDir, env: env)
+      try FileIO.write(list, to: scratch.path("paths"))
+      try GitRepo.run(["add", "-f", "--pathspec-from-file=" + scratch.path("paths"), "--pathspec-file-nul"], in: projectDir, env: env)
     }
     for (path, commit) in gitlinks.sorted(by: { $0.key < $1.key }) {
       let repoPath = prefix.isEmpty ? path : prefix + "/" + path
-      try Git.run(["update-index", "--add", "--cacheinfo", "160000,\(commit),\(repoPath)"], in: repoRoot, env: env)
+      try GitRepo.run(["update-index", "--add", "--cacheinfo", "160000,\(commit),\(repoPath)"], in: repoRoot, env: env)
     }
     if files.isEmpty && gitlinks.isEmpty {
-      return try Git.text(["mktree"], in: repoRoot)  // the empty tree
+      return try GitRepo.text(["mktree"], in: repoRoot)  // the empty tree
     }
-    return try Git.text(["write-tree"] + (prefix.isEmpty ? [] : ["--prefix=" + prefix + "/"]), in: repoRoot, env: env)
+    return try GitRepo.text(["write-tree"] + (prefix.isEmpty ? [] : ["--prefix=" + prefix + "/"]), in: repoRoot, env: env)
   }
 
   /// A fresh clone of `repo` at `commit`, with `patch` applied by `git apply --binary` at its
   /// root. Returns the clone's dir.
-  static func applyToClone(_ patch: [UInt8], repo: String, commit: String) throws -> GitTestDir {
-    let clone = try GitTestDir("clone")
-    try Git.run(["clone", "-q", "--no-checkout", repo, clone.path], in: clone.path)
-    try Git.run(["checkout", "-q", "--detach", commit], in: clone.path)
-    let patchFile = try GitTestDir("patch")
-    try FileIO.write(patch, to: patchFile.at("diff.patch"))
-    try Git.run(["apply", "--binary", patchFile.at("diff.patch")], in: clone.path)
+  static func applyToClone(_ patch: [UInt8], repo: String, commit: String) throws -> TempDir {
+    let clone = try TempDir(prefix: "gage-clone")
+    try GitRepo.run(["clone", "-q", "--no-checkout", repo, clone.path], in: clone.path)
+    try GitRepo.run(["checkout", "-q", "--detach", commit], in: clone.path)
+    let patchFile = try TempDir(prefix: "gage-patch")
+    try FileIO.write(patch, to: patchFile.path("diff.patch"))
+    try GitRepo.run(["apply", "--binary", patchFile.path("diff.patch")], in: clone.path)
     return clone
   }
 }

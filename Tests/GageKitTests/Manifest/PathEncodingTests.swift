@@ -1,7 +1,7 @@
 import GageKit
 import Testing
 
-/// The one rule for names in line-oriented files (SPEC §3, RFC 8493 §2.1.3): `%`, CR and LF
+/// The one rule for names in line-oriented files (docs/run-layout.md, RFC 8493 §2.1.3): `%`, CR and LF
 /// become `%25`, `%0D`, `%0A`.
 @Suite("Path encoding")
 struct PathEncodingTests {

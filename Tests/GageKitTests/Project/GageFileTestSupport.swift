@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
@@ -7,35 +8,25 @@ import Testing
 enum ProjectTests {}
 
 extension ProjectTests {
-  /// A temporary directory for one test, removed when the test ends.
+  /// A project in a temporary directory for one test, removed when the test ends.
   final class TempProject {
+    private let tmp: TempDir
     /// Absolute path of the directory.
-    let path: String
+    var path: String { tmp.path }
 
     init() throws {
-      let base = FileManager.default.temporaryDirectory.path
-      path = FileIO.join(base, "gagefile-test-\(UUID().uuidString.lowercased())")
-      try FileIO.makeDirectories(path)
-    }
-
-    deinit {
-      try? FileIO.removeTree(path)
+      tmp = try TempDir(prefix: "gagefile-test")
     }
 
     /// Writes `text` to `relativePath` (creating parent directories); returns the file's path.
     @discardableResult
     func write(_ relativePath: String, _ text: String) throws -> String {
-      let file = FileIO.join(path, relativePath)
-      try FileIO.makeDirectories((file as NSString).deletingLastPathComponent)
-      try FileIO.write(text, to: file)
-      return file
+      try tmp.write(relativePath, text)
     }
 
     /// Creates a directory below the project; returns its path.
     func makeDirectory(_ relativePath: String) throws -> String {
-      let dir = FileIO.join(path, relativePath)
-      try FileIO.makeDirectories(dir)
-      return dir
+      try tmp.makeDir(relativePath)
     }
 
     /// Writes a Gage file named `name` and loads it.

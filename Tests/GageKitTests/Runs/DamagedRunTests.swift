@@ -61,11 +61,7 @@ struct DamagedRunTests {
   func deadLock() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/true")
-    try process.run()
-    process.waitUntilExit()
-    let dead = process.processIdentifier
+    let dead = try Command.exitedPID()
 
     var legacy = HandMadeRun(started: Self.base, exit: nil)
     legacy.meta[MetaFile.lock] = String(dead)

@@ -21,15 +21,6 @@ struct RunStatusTests {
 
   static let stamp = "1700000000000000"
 
-  /// A PID that belonged to a process that has exited and been reaped.
-  static func deadPID() throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/true")
-    try process.run()
-    process.waitUntilExit()
-    return process.processIdentifier
-  }
-
   @Test(
     "proc/exit decides: 0 completed, > 0 error, < 0 terminated",
     arguments: [
@@ -96,7 +87,7 @@ struct RunStatusTests {
   func deadRunner() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }
-    let pid = try Self.deadPID()
+    let pid = try Command.exitedPID()
     let runner = RunnerIdentity(host: RunnerIdentity.hostName(), pid: pid, startTime: nil)
     let run = try Self.handMadeRun(
       in: tmp,
@@ -114,7 +105,7 @@ struct RunStatusTests {
     let alive = try Self.handMadeRun(
       in: tmp, [MetaFile.initialized: Self.stamp, MetaFile.runner: RunnerIdentity.current().json.prettyPrinted()])
     #expect(alive.status == .pending)
-    let dead = RunnerIdentity(host: RunnerIdentity.hostName(), pid: try Self.deadPID(), startTime: nil)
+    let dead = RunnerIdentity(host: RunnerIdentity.hostName(), pid: try Command.exitedPID(), startTime: nil)
     let killed = try Self.handMadeRun(in: tmp, [MetaFile.initialized: Self.stamp, MetaFile.runner: dead.json.prettyPrinted()])
     #expect(killed.status == .terminated)
     let staged = try Self.handMadeRun(
@@ -175,7 +166,7 @@ struct RunStatusTests {
   func stagedWithRunnerFile() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }
-    let pid = try Self.deadPID()
+    let pid = try Command.exitedPID()
     let runner = RunnerIdentity(host: RunnerIdentity.hostName(), pid: pid, startTime: nil)
     let run = try Self.handMadeRun(
       in: tmp,

@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
@@ -470,10 +471,10 @@ private func invalidInputMessage(_ body: () throws -> Void) -> String? {
 // MARK: - Through RunConfigPlan
 
 @Suite struct StructuredConfigPlanTests {
-  let project: ConfigTestDir
+  let project: TempDir
 
   init() throws {
-    project = try ConfigTestDir()
+    project = try TempDir(prefix: "gage-config")
     try project.write("params.yaml", "# params\nmodel:\n  lr: 0.1  # rate\n  layers: [1, 2]\ndebug: false\n")
     try project.write("settings.toml", "[model]\nlr = 0.2\nwidth = 64\n[model.opt]\nname = \"adam\"\n")
     try project.write("cfg.json", "{\"debug\": true, \"batch\": 32}\n")

@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
@@ -314,10 +315,10 @@ private func invalidInputMessage(_ body: () throws -> Void) -> String? {
 // MARK: - Resolving config specs
 
 @Suite struct RunConfigPlanResolveTests {
-  let project: ConfigTestDir
+  let project: TempDir
 
   init() throws {
-    project = try ConfigTestDir()
+    project = try TempDir(prefix: "gage-config")
     try project.write("train.py", "lr = 0.1\nepochs = 10\ndebug = False\nname = \"x\"\n")
     try project.write("eval.py", "lr = 0.2\nbatch = 32\ndebug = True\n")
     try project.write("src/models/net.py", "width = 64\ndepth = 3\n")
@@ -429,18 +430,18 @@ private func invalidInputMessage(_ body: () throws -> Void) -> String? {
 // MARK: - Applying config to a staged run
 
 @Suite struct RunConfigPlanApplyTests {
-  let project: ConfigTestDir
+  let project: TempDir
   let plan: RunConfigPlan
 
   init() throws {
-    project = try ConfigTestDir()
+    project = try TempDir(prefix: "gage-config")
     try project.write("train.py", "# Training\nlr = 0.1  # learning rate\nepochs = 10\nname = 'x'\n\nprint(lr)\n")
     try project.write("run.py", "#!/usr/bin/env python3\nx = 1\nprint(x)\n", mode: 0o755)
     plan = try RunConfigPlan.resolve(specs: [ConfigSpec(keys: ["*.py"])], in: project.path, operation: "train")
   }
 
   @Test func runsTheSeedScenario() throws {
-    let dir = try ConfigTestDir()
+    let dir = try TempDir(prefix: "gage-config")
     try dir.write("say.py", "msg = \"Hi there\"\nprint(msg)\n")
     let plan = try RunConfigPlan.resolve(specs: [ConfigSpec(keys: ["say.py"])], in: dir.path, operation: "test")
     let staged = try dir.copy()
@@ -460,9 +461,9 @@ private func invalidInputMessage(_ body: () throws -> Void) -> String? {
     #expect(result.config == ["msg": .string("Ho there")])
     #expect(result.changedFiles == ["say.py"])
     if let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile) {
-      let output = try runProcess(python, ["say.py"], in: staged.path)
-      #expect(output.status == 0)
-      #expect(output.output == "Ho there\n")
+      let output = try Command.run(python, ["say.py"], in: staged.path)
+      #expect(output.exitCode == 0)
+      #expect(output.stdout == "Ho there\n")
     }
   }
 
@@ -573,7 +574,7 @@ private func invalidInputMessage(_ body: () throws -> Void) -> String? {
   }
 
   @Test func aMissingStagedFileIsAnError() throws {
-    let staged = try ConfigTestDir()
+    let staged = try TempDir(prefix: "gage-config")
     #expect(throws: GageError.notFound("config file run.py is not in the staged run (\(staged.path))")) {
       try plan.apply(["x": .int(2)], stagedDir: staged.path)
     }

@@ -1,13 +1,21 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
 
 @Suite("Source selection outside git (Gage's defaults)")
 struct SourceSelectorTests {
+  /// Holds each test's project (`project`) and copies (`project-dest`).
+  let tmp: TempDir
+
+  init() throws {
+    tmp = try TempDir()
+  }
+
   /// A fresh project dir with the given files (relative path → content).
   func project(_ files: [String: [UInt8]]) throws -> String {
-    let dir = NSTemporaryDirectory() + "gage-src-" + UUID().uuidString
+    let dir = try tmp.makeDir("project")
     for (path, bytes) in files {
       let full = dir + "/" + path
       try FileIO.makeDirectories((full as NSString).deletingLastPathComponent)
@@ -30,7 +38,6 @@ struct SourceSelectorTests {
       "venv/lib/site.py": text("x"),
       "runs/abc.txt": text("x"),
     ])
-    defer { try? FileIO.removeTree(dir) }
     let selection = try SourceSelector(projectDir: dir, spec: .defaults, pruned: [dir + "/runs"]).select()
     #expect(selection.files.map(\.path) == ["src/model.py", "train.py"])
     let reasons = Dictionary(uniqueKeysWithValues: selection.excluded.map { ($0.path, $0.reason) })
@@ -45,7 +52,6 @@ struct SourceSelectorTests {
 
   @Test func excludeOnlyPatternsAddToTheDefaults() throws {
     let dir = try project(["a.py": text("a"), "b.py": text("b"), "notes.md": text("n")])
-    defer { try? FileIO.removeTree(dir) }
     let selection = try SourceSelector(projectDir: dir, spec: .patterns(["-*.md"])).select()
     #expect(selection.files.map(\.path) == ["a.py", "b.py"])
     #expect(selection.excluded.first { $0.path == "notes.md" }?.reason == "excluded by pattern \"-*.md\"")
@@ -55,7 +61,6 @@ struct SourceSelectorTests {
     let dir = try project([
       "a.py": text("a"), "sub/b.py": text("b"), "sub/skip.py": text("s"), "data.bin": [0, 0], "x.txt": text("x"),
     ])
-    defer { try? FileIO.removeTree(dir) }
     let spec = SourceCodeSpec.patterns(["**/*.py", "data.bin", "-sub/skip.py"])
     let selection = try SourceSelector(projectDir: dir, spec: spec).select()
     #expect(selection.files.map(\.path) == ["a.py", "data.bin", "sub/b.py"])
@@ -64,21 +69,18 @@ struct SourceSelectorTests {
 
   @Test func sizeAndTextFilters() throws {
     let dir = try project(["small.dat": [1, 0], "large.dat": Array(repeating: 1, count: 5000), "t.dat": text("t")])
-    defer { try? FileIO.removeTree(dir) }
     let selection = try SourceSelector(projectDir: dir, spec: .patterns(["*.dat size<1k", "-*.dat text"])).select()
     #expect(selection.files.map(\.path) == ["small.dat"])
   }
 
   @Test func falseStagesNothing() throws {
     let dir = try project(["a.py": text("a")])
-    defer { try? FileIO.removeTree(dir) }
     let selection = try SourceSelector(projectDir: dir, spec: .enabled(false)).select()
     #expect(selection.files.isEmpty)
   }
 
   @Test func linksInsideAreKeptAndLinksOutsideAreReported() throws {
     let dir = try project(["a.py": text("a")])
-    defer { try? FileIO.removeTree(dir) }
     #expect(symlink("a.py", dir + "/inside.py") == 0)
     #expect(symlink("/etc/passwd", dir + "/outside") == 0)
     let selection = try SourceSelector(projectDir: dir, spec: .defaults).select()
@@ -88,7 +90,6 @@ struct SourceSelectorTests {
 
   @Test func namesThatAreNotUTF8AreReported() throws {
     let dir = try project(["a.py": text("a")])
-    defer { try? FileIO.removeTree(dir) }
     var name = Array((dir + "/bad-").utf8)
     name += [0xFF, 0xFE, 0]
     let fd = name.withUnsafeBufferPointer { buf in
@@ -108,11 +109,9 @@ struct SourceSelectorTests {
 
   @Test func copyAndHashKeepsBytesModeAndLinks() throws {
     let dir = try project(["run.sh": text("#!/bin/sh\necho hi\n"), "a.txt": text("")])
-    defer { try? FileIO.removeTree(dir) }
     chmod(dir + "/run.sh", 0o755)
     #expect(symlink("a.txt", dir + "/link") == 0)
     let dest = dir + "-dest"
-    defer { try? FileIO.removeTree(dest) }
     try FileIO.makeDirectories(dest)
     let digests = try FileCopier.copy(
       ["run.sh", "a.txt", "link"].map { FileCopier.Item(source: dir + "/" + $0, path: $0) }, to: dest)
@@ -130,9 +129,7 @@ struct SourceSelectorTests {
     var files: [String: [UInt8]] = [:]
     for i in 0..<200 { files["d\(i % 7)/f\(i).txt"] = text(String(repeating: "line \(i)\n", count: i + 1)) }
     let dir = try project(files)
-    defer { try? FileIO.removeTree(dir) }
     let dest = dir + "-dest"
-    defer { try? FileIO.removeTree(dest) }
     try FileIO.makeDirectories(dest)
     let digests = try FileCopier.copy(files.keys.map { FileCopier.Item(source: dir + "/" + $0, path: $0) }, to: dest)
     for (path, bytes) in files {
@@ -145,8 +142,8 @@ struct SourceSelectorTests {
 @Suite("Runs dirs are never staged")
 struct RunsDirPruningTests {
   @Test func anyDirHoldingRunsIsLeftOutNotOnlyTheCurrentRunsDir() throws {
-    let dir = NSTemporaryDirectory() + "gage-runsdir-" + UUID().uuidString
-    defer { try? FileIO.removeTree(dir) }
+    let tmp = try TempDir()
+    let dir = tmp.path
     let id = RunID.make()
     try FileIO.makeDirectories(dir + "/old-runs/" + id + ".meta")
     try FileIO.write("x", to: dir + "/old-runs/" + id + ".meta/opref")

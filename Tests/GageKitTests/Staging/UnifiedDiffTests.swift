@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 
 @testable import GageKit
@@ -6,12 +7,12 @@ import Testing
 @Suite struct UnifiedDiffTests {
   /// `diff -U<context>` of two texts, from the first `@@` on (its header has timestamps).
   private func gnuDiff(_ old: String, _ new: String, context: Int = 3) throws -> String {
-    let dir = try ConfigTestDir()
+    let dir = try TempDir()
     try dir.write("old", old)
     try dir.write("new", new)
-    let result = try runProcess("/usr/bin/diff", ["-U\(context)", "old", "new"], in: dir.path)
-    #expect(result.status == (old == new ? 0 : 1))
-    return hunks(result.output)
+    let result = try Command.run("/usr/bin/diff", ["-U\(context)", "old", "new"], in: dir.path)
+    #expect(result.exitCode == (old == new ? 0 : 1))
+    return hunks(result.stdout)
   }
 
   /// The text from the first `@@` on.

@@ -11,7 +11,7 @@ struct RemoteServersTests {
     let dir = tmp.path("work")
     try writeFile(FileIO.join(dir, "a.txt"), "a\n")
     try GitRepo.make(at: dir, commit: true)
-    let commit = try GitRepo.run(["rev-parse", "HEAD"], in: dir).trimmingCharacters(in: .whitespacesAndNewlines)
+    let commit = try GitRepo.head(dir)
     return (dir, commit)
   }
 
@@ -58,14 +58,12 @@ struct RemoteServersTests {
 
     // Plain ssh with strict host key checking: the installed key and known_hosts suffice.
     let (work, commit) = try Self.repoWithCommit(tmp)
-    var env = ProcessInfo.processInfo.environment
+    var env: [String: String] = [:]
     env["GIT_SSH_COMMAND"] =
       "ssh -i \(key) -o IdentitiesOnly=yes -o UserKnownHostsFile=\(knownHosts) -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes"
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    let git = HostTools.findOnPath("git") ?? "/usr/bin/git"
-    let push = try Command.run(git, ["push", "-q", server.url(bare), "main"], in: work, environment: env)
+    let push = try GitRepo.result(["push", "-q", server.url(bare), "main"], in: work, env: env)
     #expect(push.exitCode == 0, "\(push)\n\(server.log)")
-    let list = try Command.run(git, ["ls-remote", server.url(bare)], in: work, environment: env)
+    let list = try GitRepo.result(["ls-remote", server.url(bare)], in: work, env: env)
     #expect(list.exitCode == 0 && list.stdout.contains("\(commit)\trefs/heads/main"), "\(list)\n\(server.log)")
 
     // Another key is refused.
@@ -73,7 +71,7 @@ struct RemoteServersTests {
     try SSHServer.generateKey(at: other)
     env["GIT_SSH_COMMAND"] =
       "ssh -i \(other) -o IdentitiesOnly=yes -o UserKnownHostsFile=\(knownHosts) -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes"
-    let refused = try Command.run(git, ["ls-remote", server.url(bare)], in: work, environment: env)
+    let refused = try GitRepo.result(["ls-remote", server.url(bare)], in: work, env: env)
     #expect(refused.exitCode != 0 && refused.stderr.contains("Permission denied"), "\(refused)")
 
     server.stop()

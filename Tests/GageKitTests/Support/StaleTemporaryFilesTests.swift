@@ -11,11 +11,7 @@ struct StaleTemporaryFilesTests {
   func removesOnlyDeadWriters() throws {
     let tmp = try TempDir()
     defer { tmp.remove() }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/true")
-    try process.run()
-    process.waitUntilExit()
-    let dead = "\(process.processIdentifier)-\(HostIdentity.current.tag)"
+    let dead = "\(try Command.exitedPID())-\(HostIdentity.current.tag)"
     let live = "\(getpid())-\(HostIdentity.current.tag)"
     let names = [
       ".runs.17.\(dead).tmp", ".exit.\(dead).tmp", ".config.json.\(dead).tmp", ".runs.18.\(live).tmp", "records",
