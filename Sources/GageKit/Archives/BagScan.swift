@@ -64,7 +64,7 @@ struct BagScan {
   /// Reads `reader` to the end; writes files below `destination` when given. `approval`,
   /// when given, is asked before a payload above its limit is written.
   static func read(
-    _ reader: BagTarReader, destination: String?, progress: ArchiveProgress?, archiveSize: Int64,
+    _ reader: BagTarReader, destination: String?, progress: ProgressBar?, archiveSize: Int64,
     approval: PayloadApproval? = nil
   ) throws -> BagScan {
     var scan = BagScan()

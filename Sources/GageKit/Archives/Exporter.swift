@@ -22,10 +22,10 @@ public struct Exporter {
   /// `Bag-Software-Agent`, e.g. `gage 0.1.0`.
   public var agent: String
   /// Progress, if any.
-  public var progress: ArchiveProgress?
+  public var progress: ProgressBar?
 
   /// An exporter naming itself `agent`.
-  public init(agent: String, progress: ArchiveProgress? = nil) {
+  public init(agent: String, progress: ProgressBar? = nil) {
     self.agent = agent
     self.progress = progress
   }

@@ -19,7 +19,7 @@ public struct ExtractedArchive: Sendable {
   /// `parent`. A rejected archive throws `ArchiveError.rejected` (its reason ending in
   /// `refusal`) and leaves nothing behind, as does a refusal of `approval`.
   public init(
-    path: String, parent: String, progress: ArchiveProgress? = nil, refusal: String = "",
+    path: String, parent: String, progress: ProgressBar? = nil, refusal: String = "",
     approval: PayloadApproval? = nil
   ) throws {
     let reader = try BagTarReader(path: path)

@@ -22,12 +22,12 @@ public struct Importer {
   /// The runs dir.
   public let runsDir: String
   /// Progress, if any.
-  public var progress: ArchiveProgress?
+  public var progress: ProgressBar?
   /// Asked before a payload above its limit is written, if any.
   public var approval: PayloadApproval?
 
   /// An importer into `runsDir`.
-  public init(runsDir: String, progress: ArchiveProgress? = nil, approval: PayloadApproval? = nil) {
+  public init(runsDir: String, progress: ProgressBar? = nil, approval: PayloadApproval? = nil) {
     self.runsDir = runsDir
     self.progress = progress
     self.approval = approval

@@ -18,10 +18,10 @@ public struct Verifier {
   }
 
   /// Progress, if any.
-  public var progress: ArchiveProgress?
+  public var progress: ProgressBar?
 
   /// A verifier.
-  public init(progress: ArchiveProgress? = nil) {
+  public init(progress: ProgressBar? = nil) {
     self.progress = progress
   }
 

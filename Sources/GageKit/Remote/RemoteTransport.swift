@@ -12,7 +12,7 @@ final class TransferContext {
   let location: RemoteLocation
   let home: String
   let knownHosts: KnownHosts
-  var progress: ArchiveProgress?
+  var progress: ProgressBar?
   /// Why the transfer failed, when a callback knows better than libgit2.
   var failure: GageError?
   /// Refs the remote refused to update, with its reason.
@@ -38,7 +38,7 @@ final class TransferContext {
     }
   }
 
-  init(location: RemoteLocation, progress: ArchiveProgress?) {
+  init(location: RemoteLocation, progress: ProgressBar?) {
     self.location = location
     self.progress = progress
     let env = ProcessInfo.processInfo.environment
@@ -230,7 +230,7 @@ final class RemoteTransport {
   let location: RemoteLocation
   private let context: TransferContext
 
-  init(location: RemoteLocation, progress: ArchiveProgress?) {
+  init(location: RemoteLocation, progress: ProgressBar?) {
     self.location = location
     self.context = TransferContext(location: location, progress: progress)
   }

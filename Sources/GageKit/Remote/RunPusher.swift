@@ -26,9 +26,9 @@ public struct RunPusher {
   /// The remote.
   public let location: RemoteLocation
   /// Progress of the transfer, if any.
-  public var progress: ArchiveProgress?
+  public var progress: ProgressBar?
 
-  public init(runsDir: String, location: RemoteLocation, progress: ArchiveProgress? = nil) {
+  public init(runsDir: String, location: RemoteLocation, progress: ProgressBar? = nil) {
     self.runsDir = runsDir
     self.location = location
     self.progress = progress

@@ -4,6 +4,9 @@
 /// array, and a date followed by a space and a single digit (`1979-05-27 0`). Each is
 /// reported here, with its line and column, before the parser sees it. So is a NUL in a
 /// string (`\u0000`), which TOMLKit would silently cut the string at, or anywhere else.
+///
+/// It reads text no parser has accepted yet, so it skips strings its own tolerant way
+/// rather than with `TOMLLexer`, and shares only the lexer's bare-key characters.
 enum TOMLPreflight {
   /// Throws a Gage file error for the first table header that does not start its name with
   /// a letter, digit, `_`, `-` or a quote, the first `}` inside an array, or the first NUL
@@ -17,11 +20,8 @@ enum TOMLPreflight {
     var atLineStart = true
     // The parser reads a NUL as the end of the text: what follows it would be ignored.
     if let nul = s.firstIndex(of: "\0") {
-      let before = s[..<nul]
-      let lineStart = (before.lastIndex(of: "\n") ?? -1) + 1
       throw GageError.gageFile(
-        location: GageFileDocument.location(
-          path, SourcePosition(line: before.filter { $0 == "\n" }.count + 1, column: nul - lineStart + 1)),
+        location: GageFileDocument.location(path, TextCursor(text).position(of: nul)),
         message: "invalid TOML: a NUL character, which would end the file there")
     }
     // A byte order mark is skipped by the parser too.
@@ -78,7 +78,7 @@ enum TOMLPreflight {
         var j = i + 1
         if j < s.count && s[j] == "[" { j += 1 }
         while j < s.count && (s[j] == " " || s[j] == "\t") { j += 1 }
-        guard j < s.count, isBareKey(s[j]) || s[j] == "\"" || s[j] == "'" else {
+        guard j < s.count, TOMLLexer.isBareKeyScalar(s[j]) || s[j] == "\"" || s[j] == "'" else {
           throw GageError.gageFile(
             location: GageFileDocument.location(path, SourcePosition(line: line, column: j - lineStart + 1)),
             message: "invalid TOML: a table name must start with a letter, a digit, _, - or a quote")
@@ -147,13 +147,6 @@ enum TOMLPreflight {
   }
 
   private static func isValueCharacter(_ c: Unicode.Scalar) -> Bool {
-    isBareKey(c) || c == ":" || c == "." || c == "+"
-  }
-
-  private static func isBareKey(_ c: Unicode.Scalar) -> Bool {
-    switch c {
-    case "a"..."z", "A"..."Z", "0"..."9", "_", "-": return true
-    default: return false
-    }
+    TOMLLexer.isBareKeyScalar(c) || c == ":" || c == "." || c == "+"
   }
 }

@@ -38,7 +38,7 @@ struct Export: ParsableCommand {
       selected = records.filter { $0.status.isFinal }.map(\.run)
       if selected.isEmpty { throw GageError.notFound("no finished runs match in \(catalog.runsDir)") }
     }
-    let exporter = Exporter(agent: "gage \(Gage.version)", progress: ArchiveProgress(label: "export"))
+    let exporter = Exporter(agent: "gage \(Gage.version)", progress: ProgressBar(label: "export"))
     let summary = try exporter.export(selected, to: output)
     let runsWord = summary.runIDs.count == 1 ? "run" : "runs"
     Console.print(

@@ -35,7 +35,7 @@ struct Import: ParsableCommand {
     var report = OutcomeReport()
     for file in files {
       let importer = Importer(
-        runsDir: try runs.resolve(), progress: ArchiveProgress(label: "import"),
+        runsDir: try runs.resolve(), progress: ProgressBar(label: "import"),
         approval: yes ? nil : Self.approval(file: file, limit: limit))
       for (id, outcome) in try importer.importArchive(file) {
         report.add(id: id, outcome, Self.line(outcome, run: RunID.label(id)))

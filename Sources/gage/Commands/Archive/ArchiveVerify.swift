@@ -18,7 +18,7 @@ struct Verify: ParsableCommand {
     var unsound = 0
     for file in files {
       do {
-        let summary = try Verifier(progress: ArchiveProgress(label: "verify")).verify(file)
+        let summary = try Verifier(progress: ProgressBar(label: "verify")).verify(file)
         let runsWord = summary.runIDs.count == 1 ? "run" : "runs"
         Console.print("\(Console.printable(file)): ok (\(summary.runIDs.count) \(runsWord), \(summary.files) files, \(ByteCount.format(summary.bytes)))")
       } catch let error as ArchiveError {

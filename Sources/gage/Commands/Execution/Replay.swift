@@ -40,7 +40,7 @@ struct Replay: ParsableCommand {
     let runsDir = try runs.resolve()
     let outcome: Replayer.Outcome
     if let reference = ArchiveRunReference(argument: source) {
-      let opened = try reference.open(parent: runsDir, progress: ArchiveProgress(label: "check"), refusal: "; nothing was run")
+      let opened = try reference.open(parent: runsDir, progress: ProgressBar(label: "check"), refusal: "; nothing was run")
       defer { opened.archive.remove() }
       outcome = try Replayer.replay(try ReplaySource(opened.run), runsDir: runsDir, archive: reference.path, echo: !quiet && !json)
     } else {

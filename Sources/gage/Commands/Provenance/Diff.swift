@@ -70,7 +70,7 @@ struct Diff: ParsableCommand {
     for (i, reference) in references.enumerated() {
       guard let reference else { continue }
       let opened = try reference.open(
-        parent: Self.temporaryParent(runsDir), progress: ArchiveProgress(label: "read"),
+        parent: Self.temporaryParent(runsDir), progress: ProgressBar(label: "read"),
         refusal: "; refused")
       archives.append(opened.archive)
       sides[i] = try RunDiff.Side(run: opened.run)

@@ -45,7 +45,7 @@ struct Verify: ParsableCommand {
     if !selection.namesRuns { query.specs = ["1"] }
     let rows = try query.select(catalog)
     if rows.isEmpty { throw GageError.notFound("no runs match in \(catalog.runsDir)") }
-    let progress = ArchiveProgress(label: "verify")
+    let progress = ProgressBar(label: "verify")
     var totalBytes: Int64 = 0
     for row in rows { totalBytes += Self.recordedBytes(row.record.run) }
     progress.start(totalBytes: totalBytes, totalFiles: 0)

@@ -33,7 +33,7 @@ struct Pull: ParsableCommand {
   func run() throws {
     let (location, specs) = try RemoteArguments.split(arguments)
     let runsDir = try runs.resolve()
-    let puller = RunPuller(runsDir: runsDir, location: location, progress: ArchiveProgress(label: "fetch", noun: "objects"))
+    let puller = RunPuller(runsDir: runsDir, location: location, progress: ProgressBar(label: "fetch", noun: "objects"))
     let outcomes = try puller.pull(specs)
     var report = OutcomeReport(json: json)
     for (id, outcome) in outcomes {

@@ -51,7 +51,7 @@ struct Push: ParsableCommand {
       throw GageError.notFound(specs.isEmpty ? "no finished runs to push in \(catalog.runsDir)" : "no runs match")
     }
     let pusher = RunPusher(
-      runsDir: catalog.runsDir, location: location, progress: ArchiveProgress(label: "push", noun: "objects"))
+      runsDir: catalog.runsDir, location: location, progress: ProgressBar(label: "push", noun: "objects"))
     let outcomes = try pusher.push(records.reversed().map(\.run))
     var report = OutcomeReport(json: json)
     for (run, outcome) in outcomes {

@@ -4,10 +4,10 @@ import Foundation
   import Glibc
 #endif
 
-/// A progress bar on stderr for long archive work: bytes and files done, rate and time
-/// left, redrawn at most ten times a second. Draws nothing unless stderr is a terminal.
+/// A progress bar on stderr for long work (export, import, verify, push, pull): bytes and
+/// files done, rate and time left, redrawn at most ten times a second. Draws nothing unless stderr is a terminal.
 /// Counting is thread-safe.
-public final class ArchiveProgress: @unchecked Sendable {
+public final class ProgressBar: @unchecked Sendable {
   private let label: String
   private let noun: String
   private let enabled: Bool
