@@ -1,25 +1,10 @@
 /// The `seal` meta file: `<sha256> <path>` for every other meta file, `proc/exit` included
 /// (its content is known before it is written), so meta is as verifiable as the run files.
+/// Written at finalize from a run's meta dir (`Seal.write(run:exitCode:)`, in Runs/).
 public enum Seal {
-  /// Meta files the seal does not cover: itself, and the lock (never present once sealed).
-  static let uncovered: Set<String> = [MetaFile.seal, MetaFile.lock, MetaFile.exit]
-
-  /// The seal's text for a meta dir that is about to get `proc/exit` = `exitCode`.
-  public static func text(run: Run, exitCode: Int32) throws -> String {
-    var lines: [(String, String)] = []
-    try RunDirScanner.walk(run.metaDir, prefix: "") { rel, _ in
-      guard !uncovered.contains(rel) else { return }
-      lines.append((rel, try FileDigest.ofFile(FileIO.join(run.metaDir, rel))))
-    }
-    lines.append((MetaFile.exit, FileDigest.hex(String(exitCode).utf8)))
-    lines.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-    return lines.map { "\($0.1) \(PathEncoding.encode($0.0))\n" }.joined()
-  }
-
-  /// Writes the seal (read-only).
-  public static func write(run: Run, exitCode: Int32) throws {
-    try FileIO.write(try text(run: run, exitCode: exitCode), to: run.metaPath(MetaFile.seal), mode: FileIO.readOnlyMode)
-  }
+  /// Meta files the seal does not list from disk: itself, the lock (never present once
+  /// sealed), and `proc/exit` (listed with the content it is about to have).
+  static let uncovered: Set<String> = ["seal", "proc/lock", "proc/exit"]
 }
 
 extension Seal {

@@ -61,7 +61,7 @@ public struct SealedRecord: Sendable, Equatable {
   public var seal: [String: String]?
 
   /// Meta files a seal never covers.
-  public static let unsealed: Set<String> = [MetaFile.seal, MetaFile.lock]
+  public static let unsealed: Set<String> = ["seal", "proc/lock"]
 
   /// A record of the given digests.
   public init(manifest: [String: String], seal: [String: String]?) {
@@ -72,17 +72,8 @@ public struct SealedRecord: Sendable, Equatable {
   /// The record of the `manifest` and `seal` texts (nil when absent: no run file and no
   /// meta file is recorded); `source` names the meta dir in errors.
   public init(manifest: [UInt8]?, seal: [UInt8]?, source: String) throws {
-    self.manifest = try manifest.map { try Manifest.parse(bytes: $0, source: source + "/" + MetaFile.manifest).digestsByPath } ?? [:]
-    self.seal = try seal.map { try Seal.parse(String(decoding: $0, as: UTF8.self), source: source + "/" + MetaFile.seal) }
-  }
-
-  /// The record of `run`, read from its meta dir.
-  public init(run: Run) throws {
-    func bytes(_ name: String) throws -> [UInt8]? {
-      let path = run.metaPath(name)
-      return FileIO.exists(path) ? try FileIO.readBytes(path) : nil
-    }
-    try self.init(manifest: try bytes(MetaFile.manifest), seal: try bytes(MetaFile.seal), source: run.metaDir)
+    self.manifest = try manifest.map { try Manifest.parse(bytes: $0, source: source + "/manifest").digestsByPath } ?? [:]
+    self.seal = try seal.map { try Seal.parse(String(decoding: $0, as: UTF8.self), source: source + "/seal") }
   }
 
   /// How `runFiles` and `metaFiles` (relative path → SHA-256, or nil for a file present

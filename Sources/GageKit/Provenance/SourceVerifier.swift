@@ -120,3 +120,39 @@ public struct SourceVerifier {
     return repo
   }
 }
+
+extension RunVerification {
+  /// `gage verify --json`: one run's object, with its source check when there was one
+  /// (docs/json.md).
+  public func json(source: SourceVerification?) -> JSONValue {
+    var object: [String: JSONValue] = [
+      "id": .string(run.id),
+      "name": .string(run.name),
+      "ok": .bool(ok),
+      "skipped": skipped.map(JSONValue.string) ?? .null,
+      "files": .int(files),
+      "bytes": .int(Int(bytes)),
+      "problems": .array(
+        problems.map { p in
+          .object([
+            "kind": .string(p.kind.rawValue),
+            "path": .string(p.path),
+            "meta": .bool(p.meta),
+            "expected": p.expected.map(JSONValue.string) ?? .null,
+            "actual": p.actual.map(JSONValue.string) ?? .null,
+            "detail": p.detail.map(JSONValue.string) ?? .null,
+          ])
+        }),
+    ]
+    if let source {
+      object["source"] = .object([
+        "ok": .bool(source.ok),
+        "skipped": source.skipped.map(JSONValue.string) ?? .null,
+        "commit": source.commit.map(JSONValue.string) ?? .null,
+        "checked": .int(source.checked),
+        "problems": .array(source.problems.map { .object(["path": .string($0.path), "reason": .string($0.reason)]) }),
+      ])
+    }
+    return .object(object)
+  }
+}

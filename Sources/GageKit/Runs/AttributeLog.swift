@@ -59,7 +59,7 @@ public struct AttributeLog {
     guard let listing = try? DirectoryListing.entries(dir) else { return [] }
     var result: [AttributeLogEntry] = []
     for item in listing {
-      guard let name = item.name, name.hasSuffix(".json"), !name.hasPrefix("."),
+      guard let name = item.name, Self.isEntryName(name),
         let value = try? JSONValue.read(path: FileIO.join(dir, name)), let entry = AttributeLogEntry(name: name, json: value)
       else { continue }
       result.append(entry)
@@ -80,6 +80,13 @@ public struct AttributeLog {
       for key in entry.delete { attrs[key] = nil }
     }
     return attrs
+  }
+
+  /// Whether `name` names an entry: `<name>.json`, one path component not starting with
+  /// `.` (hidden names are writers' temporaries), at most 255 bytes.
+  public static func isEntryName(_ name: String) -> Bool {
+    name.hasSuffix(".json") && !name.hasPrefix(".") && name.utf8.count <= 255 && !name.utf8.contains(UInt8(ascii: "/"))
+      && !name.utf8.contains(0)
   }
 
   /// The user name recorded as author.

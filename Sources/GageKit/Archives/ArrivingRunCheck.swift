@@ -93,7 +93,7 @@ struct ArrivingRunCheck {
   /// content (read only when the name and size pass).
   func checkAnnotation(name: String, size: Int64, bytes: () throws -> [UInt8]) throws {
     let entry = "\(prefix)\(id).user/\(name)"
-    guard AnnotationSync.isEntryName(name) else {
+    guard AttributeLog.isEntryName(name) else {
       throw BagProblem(entry: entry, reason: "not an annotation entry (<time-ordered id>.json)")
     }
     guard size <= Self.maxAnnotationBytes else {
