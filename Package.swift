@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only (Debian): the code calls Glibc directly and links the system's libgit2 and
+// libarchive through pkg-config. No `platforms` entry: SwiftPM can only name minimum Apple
+// versions there, and no Apple platform is supported.
 let package = Package(
   name: "gage-swift",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "gage", targets: ["gage"]),
     .library(name: "GageKit", targets: ["GageKit"]),

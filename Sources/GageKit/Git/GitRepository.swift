@@ -1,4 +1,4 @@
-import Clibgit2
+internal import Clibgit2
 import Foundation
 
 /// What HEAD points at.
@@ -167,8 +167,7 @@ public final class GitRepository {
   public func remoteNames() -> [String] {
     var list = git_strarray()
     guard git_remote_list(&list, handle) == 0 else { return [] }
-    defer { git_strarray_dispose(&list) }
-    return (0..<list.count).compactMap { list.strings[$0].map { String(cString: $0) } }
+    return takeStrings(&list)
   }
 
   // MARK: Index and status
@@ -304,16 +303,6 @@ public final class GitRepository {
     try Libgit2.check(git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH), "git_diff_to_buf")
     guard let ptr = buf.ptr else { return [] }
     return ptr.withMemoryRebound(to: UInt8.self, capacity: buf.size) { Array(UnsafeBufferPointer(start: $0, count: buf.size)) }
-  }
-}
-
-/// Calls `body` with a `git_strarray` of `strings`, valid only during the call.
-func withStringArray<T>(_ strings: [String], _ body: (git_strarray) throws -> T) rethrows -> T {
-  let cstrings = strings.map { strdup($0) }
-  defer { for p in cstrings { free(p) } }
-  var pointers: [UnsafeMutablePointer<CChar>?] = cstrings
-  return try pointers.withUnsafeMutableBufferPointer { buf in
-    try body(git_strarray(strings: buf.baseAddress, count: strings.count))
   }
 }
 

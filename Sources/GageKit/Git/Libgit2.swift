@@ -1,4 +1,5 @@
-import Clibgit2
+internal import Clibgit2
+import Foundation
 
 /// The libgit2 library: initialized once, lazily (never on the `--help` path), and the one
 /// checking function every C call goes through.
@@ -38,32 +39,36 @@ enum Libgit2 {
   }
 }
 
-/// A git object id (SHA-1), as 40 lowercase hex digits.
-public struct GitOID: Sendable, Hashable, CustomStringConvertible {
-  /// The 20 raw bytes.
-  public let bytes: [UInt8]
-
+extension GitOID {
+  /// The id of a libgit2 `git_oid`.
   init(_ oid: git_oid) {
-    bytes = withUnsafeBytes(of: oid.id) { Array($0.prefix(20)) }
+    self.init(bytes: withUnsafeBytes(of: oid.id) { Array($0.prefix(20)) })
   }
 
-  /// An id from 20 raw bytes.
-  public init(bytes: [UInt8]) {
-    self.bytes = bytes
-  }
-
-  /// Hex form.
-  public var description: String {
-    let table = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(40)
-    for b in bytes {
-      out.append(table[Int(b >> 4)])
-      out.append(table[Int(b & 0xF)])
+  /// The libgit2 form of this id.
+  var raw: git_oid {
+    var oid = git_oid()
+    withUnsafeMutableBytes(of: &oid.id) { out in
+      for (i, b) in bytes.prefix(out.count).enumerated() { out[i] = b }
     }
-    return String(decoding: out, as: UTF8.self)
+    return oid
   }
+}
 
-  /// Whether this is the all-zero id.
-  public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
+/// Calls `body` with a `git_strarray` of `strings` (copies libgit2 may read, not keep),
+/// valid only during the call: the one place such arrays are built and freed.
+func withStringArray<T>(_ strings: [String], _ body: (inout git_strarray) throws -> T) rethrows -> T {
+  let cstrings = strings.map { strdup($0) }
+  defer { for p in cstrings { free(p) } }
+  var pointers: [UnsafeMutablePointer<CChar>?] = cstrings
+  return try pointers.withUnsafeMutableBufferPointer { buf in
+    var array = git_strarray(strings: buf.baseAddress, count: buf.count)
+    return try body(&array)
+  }
+}
+
+/// The strings of a `git_strarray` libgit2 filled, which is disposed of here.
+func takeStrings(_ array: inout git_strarray) -> [String] {
+  defer { git_strarray_dispose(&array) }
+  return (0..<array.count).compactMap { array.strings[$0].map { String(cString: $0) } }
 }

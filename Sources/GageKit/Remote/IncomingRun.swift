@@ -1,4 +1,3 @@
-import Clibgit2
 import Crypto
 import Foundation
 
@@ -22,12 +21,12 @@ struct IncomingRun {
   static let maxFiles = 1_000_000
 
   /// Writes and checks the sealed commit; throws a `BagProblem` naming the entry.
-  func extractSealed(_ commit: git_oid) throws {
+  func extractSealed(_ commit: GitOID) throws {
     let tree = try repository.commitTree(commit)
     let top = try repository.treeItems(tree)
     try Self.checkNames(top, shown: "")
     for item in top {
-      guard item.mode == RunRefs.treeMode, item.name == id || item.name == id + ".meta" else {
+      guard item.mode == .tree, item.name == id || item.name == id + ".meta" else {
         throw BagProblem(entry: item.name, reason: "not part of a run: the commit of run \(id) holds only \(id)/ and \(id).meta/")
       }
     }
@@ -63,7 +62,7 @@ struct IncomingRun {
 
   /// Writes the annotation entries of the commit (`<id>.user/*.json`); returns their names.
   @discardableResult
-  func extractAnnotations(_ commit: git_oid) throws -> [String] {
+  func extractAnnotations(_ commit: GitOID) throws -> [String] {
     let entries = try AnnotationSync(repository: repository).entries(of: commit, id: id)
     let dir = FileIO.join(destination, id + ".user")
     try FileIO.makeDirectories(dir)
@@ -77,7 +76,7 @@ struct IncomingRun {
     return entries.keys.sorted()
   }
 
-  private func blob(_ oid: git_oid, limit: Int = .max, entry: String) throws -> [UInt8] {
+  private func blob(_ oid: GitOID, limit: Int = .max, entry: String) throws -> [UInt8] {
     do {
       return try repository.blob(oid, limit: limit)
     } catch let error as GageError {
@@ -86,7 +85,7 @@ struct IncomingRun {
   }
 
   private func write(
-    tree: git_oid, to dir: String, rel: String, shown: String, depth: Int, budget: inout Int,
+    tree: GitOID, to dir: String, rel: String, shown: String, depth: Int, budget: inout Int,
     digests: inout [String: String]
   ) throws {
     guard depth < Self.maxDepth else { throw BagProblem(entry: shown, reason: "nested more than \(Self.maxDepth) directories deep") }
@@ -104,26 +103,26 @@ struct IncomingRun {
       budget -= 1
       guard budget >= 0 else { throw BagProblem(entry: entry, reason: "more than \(Self.maxFiles) entries in one run") }
       switch item.mode {
-      case RunRefs.treeMode:
+      case .tree:
         guard mkdir(path, 0o755) == 0 else {
           if errno == EEXIST { throw BagProblem(entry: entry, reason: Self.collision) }
           throw GageError.io(path: path, operation: "create", errno: errno)
         }
         try write(tree: item.oid, to: path, rel: relative, shown: entry, depth: depth + 1, budget: &budget, digests: &digests)
-      case RunRefs.fileMode, RunRefs.executableMode:
+      case .file, .executable:
         // Exclusive and not following links: nothing is written through a link or over
         // another entry, whatever the tree holds. Written from libgit2's buffer, hashed
         // on the way: one copy of the blob in memory at most.
         let digest: String?
         do {
-          digest = try repository.extractBlob(item.oid, to: path, mode: item.mode == RunRefs.executableMode ? 0o555 : 0o444)
+          digest = try repository.extractBlob(item.oid, to: path, mode: item.mode == .executable ? 0o555 : 0o444)
         } catch let error as GageError {
           if case .io = error { throw error }
           throw BagProblem(entry: entry, reason: error.message)
         }
         guard let digest else { throw BagProblem(entry: entry, reason: Self.collision) }
         digests[relative] = digest
-      case RunRefs.linkMode:
+      case .link:
         let bytes = try blob(item.oid, limit: 4096, entry: entry)
         guard !bytes.isEmpty, !bytes.contains(0), let target = String(validating: bytes, as: UTF8.self) else {
           throw BagProblem(entry: entry, reason: "not a valid link target")
@@ -137,8 +136,8 @@ struct IncomingRun {
       default:
         throw BagProblem(
           entry: entry,
-          reason: "git mode \(String(item.mode, radix: 8)) is not a file (100644, 100755), link (120000) or directory (40000)"
-            + (item.mode == 0o160000 ? "; submodules are not run files" : ""))
+          reason: "git mode \(item.mode) is not a file (100644, 100755), link (120000) or directory (40000)"
+            + (item.mode == .submodule ? "; submodules are not run files" : ""))
       }
     }
   }
@@ -188,17 +187,17 @@ struct AnnotationSync {
   let repository: RunRepository
 
   /// The entries (name → blob) of an annotations commit; refuses anything else in it.
-  func entries(of commit: git_oid, id: String) throws -> [String: git_oid] {
+  func entries(of commit: GitOID, id: String) throws -> [String: GitOID] {
     let tree = try repository.commitTree(commit)
-    var out: [String: git_oid] = [:]
+    var out: [String: GitOID] = [:]
     var seen = false
     for item in try repository.treeItems(tree) {
-      guard item.name == id + ".user", item.mode == RunRefs.treeMode, !seen else {
+      guard item.name == id + ".user", item.mode == .tree, !seen else {
         throw BagProblem(entry: item.name, reason: "not part of run \(id)'s annotations (one \(id).user/)")
       }
       seen = true
       for entry in try repository.treeItems(item.oid) {
-        guard Self.isEntryName(entry.name), entry.mode == RunRefs.fileMode else {
+        guard Self.isEntryName(entry.name), entry.mode == .file else {
           throw BagProblem(entry: "\(id).user/\(entry.name)", reason: "not an annotation entry (<time-ordered id>.json)")
         }
         guard out[entry.name] == nil else {
@@ -228,7 +227,7 @@ struct AnnotationSync {
 
   /// The commit to push for `run`'s annotations on top of the remote's tip `base` (its
   /// objects fetched already): nil when the remote holds every local entry.
-  func commit(for run: Run, base: git_oid?) throws -> git_oid? {
+  func commit(for run: Run, base: GitOID?) throws -> GitOID? {
     let local = Self.localEntries(run)
     var union = try base.map { try entries(of: $0, id: run.id) } ?? [:]
     let before = union.count
@@ -236,8 +235,8 @@ struct AnnotationSync {
       union[name] = try repository.writeBlob(try FileIO.readBytes(path))
     }
     guard union.count > before else { return nil }
-    let dir = try repository.writeTree(union.map { ($0.key, RunRefs.fileMode, $0.value) })
-    let tree = try repository.writeTree([(run.id + ".user", RunRefs.treeMode, dir)])
+    let dir = try repository.writeTree(union.map { GitTreeItem(name: $0.key, mode: .file, oid: $0.value) })
+    let tree = try repository.writeTree([GitTreeItem(name: run.id + ".user", mode: .tree, oid: dir)])
     let now = Int64(Date().timeIntervalSince1970)
     return try repository.writeCommit(
       tree: tree, parents: base.map { [$0] } ?? [], authorTime: now, commitTime: now,

@@ -1,4 +1,3 @@
-import Clibgit2
 import Foundation
 
 /// A run as a remote lists it: its summary (`refs/gage/meta/<id>`) and annotations.
@@ -86,7 +85,7 @@ public struct RemoteRunListing {
         label = attributes["label"]?.stringValue
         comments = RunAnnotations.messages(in: attributes)
       }
-      runs.append(RemoteRun(id: id, summary: summary, label: label, comments: comments, commit: GitOID(sealed).description))
+      runs.append(RemoteRun(id: id, summary: summary, label: label, comments: comments, commit: sealed.description))
     }
     return runs.sorted { ($0.field("started") ?? "", $0.id) > ($1.field("started") ?? "", $1.id) }
   }

@@ -1,14 +1,9 @@
-import Clibgit2
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// What the libgit2 callbacks of one transfer share: credentials tried so far, the host
-/// keys to check against, progress, and the precise reason of a failure (libgit2's own
-/// messages say less).
-final class TransferContext {
+/// What the callbacks of one transfer share: credentials tried so far, the host keys to
+/// check against, progress, and the precise reason of a failure (libgit2's own messages
+/// say less).
+final class TransferContext: GitTransferDelegate {
   let location: RemoteLocation
   let home: String
   let knownHosts: KnownHosts
@@ -56,24 +51,23 @@ final class TransferContext {
 
   // MARK: Credentials
 
-  func credential(
-    _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?, allowed: UInt32
-  ) -> Int32 {
+  func credential(usernameFromURL: String?, allowed: GitCredentialTypes) -> GitCredential? {
     let user = usernameFromURL ?? location.user ?? AttributeLog.currentUser
-    if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
-      return sshCredential(out, user: user)
+    if allowed.contains(.sshKey) {
+      return sshCredential(user: user)
     }
-    if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
-      return git_credential_username_new(out, user)
+    if allowed.contains(.username) {
+      return .username(user)
     }
-    if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 {
-      return httpCredential(out, user: usernameFromURL ?? location.user)
+    if allowed.contains(.userPassPlaintext) {
+      return httpCredential(user: usernameFromURL ?? location.user)
     }
-    failure = .git("authentication to \(hostShown) failed: the server asks for a method gage does not support (allowed: \(allowed))")
-    return GIT_EAUTH.rawValue
+    failure = .git(
+      "authentication to \(hostShown) failed: the server asks for a method gage does not support (allowed: \(allowed.rawValue))")
+    return nil
   }
 
-  private func sshCredential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String) -> Int32 {
+  private func sshCredential(user: String) -> GitCredential? {
     if sshMethods == nil {
       var methods: [SSHMethod] = []
       let env = ProcessInfo.processInfo.environment
@@ -93,36 +87,36 @@ final class TransferContext {
         failure = .git(
           "authentication to \(hostShown) as \(user) failed: the server refused SSH public key authentication with \(tried.joined(separator: ", ")); add the public key to the server's authorized_keys, or load the right key into ssh-agent")
       }
-      return GIT_EAUTH.rawValue
+      return nil
     }
     let method = methods[tried.count]
     tried.append(method.shown)
     switch method {
     case .agent:
-      return git_credential_ssh_key_from_agent(out, user)
+      return .sshAgent(user: user)
     case .key(let path):
       let pub = path + ".pub"
-      return git_credential_ssh_key_new(out, user, FileIO.exists(pub) ? pub : nil, path, nil)
+      return .sshKey(user: user, publicKey: FileIO.exists(pub) ? pub : nil, privateKey: path)
     }
   }
 
-  private func httpCredential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String?) -> Int32 {
+  private func httpCredential(user: String?) -> GitCredential? {
     if httpTried, let rejected = httpCredential {
       GitCredentialHelper.reject(rejected, url: location.url)
       httpCredential = nil
       failure = .git(
         "authentication to \(hostShown) failed: the user name and password from git's credential helper (git credential fill) were refused")
-      return GIT_EAUTH.rawValue
+      return nil
     }
     httpTried = true
     // A credential that an earlier connection of this command got through with is used again.
     guard let credential = httpCredential ?? GitCredentialHelper.fill(url: location.url, user: user) else {
       failure = .git(
         "authentication to \(hostShown) failed: it asks for a user name and password, and git's credential helpers gave none (git credential fill); set one up, e.g. git config --global credential.helper store")
-      return GIT_EAUTH.rawValue
+      return nil
     }
     httpCredential = credential
-    return git_credential_userpass_plaintext_new(out, credential.username, credential.password)
+    return .userPassword(user: credential.username, password: credential.password)
   }
 
   /// A libgit2 call is about to open a connection of its own (listing, fetch and push each
@@ -147,22 +141,17 @@ final class TransferContext {
 
   // MARK: Host keys
 
-  func checkCertificate(_ cert: UnsafeMutablePointer<git_cert>, valid: Bool, host: String) -> Int32 {
-    guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
-      return GIT_PASSTHROUGH.rawValue  // TLS: libgit2 checks the certificate against the system's CAs
-    }
-    let hostkey = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+  func trustsHostKey(_ key: [UInt8]?, host: String) -> Bool {
     let name = location.host ?? host
     let file = FileIO.join(home, ".ssh", "known_hosts")
     let portOption = location.port.map { "-p \($0) " } ?? ""
-    guard hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey, hostkey.hostkey_len > 0 else {
+    guard let key else {
       failure = .git("cannot check the host key of \(hostShown): the SSH library gave no key")
-      return GIT_ECERTIFICATE.rawValue
+      return false
     }
-    let key = Array(UnsafeRawBufferPointer(start: raw, count: hostkey.hostkey_len))
     switch knownHosts.check(host: name, port: location.port, key: key) {
     case .known:
-      return 0
+      return true
     case .unknown:
       failure = .git(
         "the host \(hostShown) is not known (its key is not in \(file)); refusing to connect. If you trust it, check its key and add it with:\n  ssh-keyscan \(portOption)\(name) >> \(file)")
@@ -172,55 +161,22 @@ final class TransferContext {
     case .revoked:
       failure = .git("the host key of \(hostShown) is marked @revoked in known_hosts: refusing to connect")
     }
-    return GIT_ECERTIFICATE.rawValue
+    return false
   }
 
-  // MARK: Callbacks
+  // MARK: What the server says
 
-  /// libgit2 callbacks bound to this context (which must outlive the transfer).
-  func callbacks() -> git_remote_callbacks {
-    var callbacks = git_remote_callbacks()
-    git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION))
-    callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
-    callbacks.credentials = { out, _, usernameFromURL, allowed, payload in
-      guard let out, let payload else { return -1 }
-      let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
-      return context.credential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
-    }
-    callbacks.certificate_check = { cert, valid, host, payload in
-      guard let cert, let payload else { return -1 }
-      let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
-      return context.checkCertificate(cert, valid: valid != 0, host: host.map { String(cString: $0) } ?? "")
-    }
-    callbacks.sideband_progress = { text, length, payload in
-      guard let text, let payload, length > 0 else { return 0 }
-      let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
-      let bytes = UnsafeRawBufferPointer(start: text, count: Int(length))
-      context.remoteText += String(decoding: bytes, as: UTF8.self)
-      if context.remoteText.utf8.count > 16_384 { context.remoteText = String(context.remoteText.suffix(8_192)) }
-      return 0
-    }
-    callbacks.transfer_progress = { stats, payload in
-      guard let stats, let payload else { return 0 }
-      let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
-      context.progress?.set(
-        bytes: Int64(stats.pointee.received_bytes), files: Int(stats.pointee.received_objects),
-        totalFiles: Int(stats.pointee.total_objects))
-      return 0
-    }
-    callbacks.push_transfer_progress = { current, total, bytes, payload in
-      guard let payload else { return 0 }
-      let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
-      context.progress?.set(bytes: Int64(bytes), files: Int(current), totalFiles: Int(total))
-      return 0
-    }
-    callbacks.push_update_reference = { ref, status, payload in
-      guard let payload, let ref, let status else { return 0 }
-      let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
-      context.rejected.append((String(cString: ref), String(cString: status)))
-      return 0
-    }
-    return callbacks
+  func received(remoteText text: String) {
+    remoteText += text
+    if remoteText.utf8.count > 16_384 { remoteText = String(remoteText.suffix(8_192)) }
+  }
+
+  func progress(bytes: Int64, objects: Int, totalObjects: Int) {
+    progress?.set(bytes: bytes, files: objects, totalFiles: totalObjects)
+  }
+
+  func refused(ref: String, reason: String) {
+    rejected.append((ref, reason))
   }
 }
 
@@ -237,26 +193,14 @@ final class RemoteTransport {
 
   /// The remote's refs under `refs/gage/` (name → id). Needs no local repository, so a
   /// remote that cannot be reached leaves the runs dir as it was.
-  func listRefs(forPush: Bool = false) throws -> [String: git_oid] {
-    _ = Libgit2.ready
+  func listRefs(forPush: Bool = false) throws -> [String: GitOID] {
     try location.checkLocalRepository()
-    var detached: OpaquePointer?
-    try Libgit2.check(git_remote_create_detached(&detached, forPush ? location.pushURL : location.url), "git_remote_create_detached")
-    guard let remote = detached else { throw GageError.git("cannot open the remote \(location.display)") }
-    defer { git_remote_free(remote) }
-    var callbacks = context.callbacks()
-    let direction = forPush ? GIT_DIRECTION_PUSH : GIT_DIRECTION_FETCH
-    try perform("connect to") { git_remote_connect(remote, direction, &callbacks, nil, nil) }
-    defer { git_remote_disconnect(remote) }
-    var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
-    var count = 0
-    try perform("list the refs of") { git_remote_ls(&heads, &count, remote) }
-    var refs: [String: git_oid] = [:]
-    guard let heads else { return refs }
-    for i in 0..<count {
-      guard let head = heads[i], let name = head.pointee.name else { continue }
-      let ref = String(cString: name)
-      if ref.hasPrefix("refs/gage/") { refs[ref] = head.pointee.oid }
+    let remote = try GitRemote(
+      detachedURL: forPush ? location.pushURL : location.url, shown: location.display, delegate: context)
+    try perform("connect to") { try remote.connect(forPush: forPush) }
+    var refs: [String: GitOID] = [:]
+    for (ref, oid) in try perform("list the refs of", { try remote.refs() }) where ref.hasPrefix("refs/gage/") {
+      refs[ref] = oid
     }
     return refs
   }
@@ -264,31 +208,17 @@ final class RemoteTransport {
   /// Fetches `refspecs` (`+src:dst`) into the runs dir's repository.
   func fetch(_ refspecs: [String], into repository: RunRepository) throws {
     guard !refspecs.isEmpty else { return }
-    let remote = try anonymous(location.url, repository)
-    defer { git_remote_free(remote) }
-    var options = git_fetch_options()
-    git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
-    options.callbacks = context.callbacks()
-    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-    options.update_fetchhead = 0
-    try withStrings(refspecs) { specs in
-      try perform("fetch from") { git_remote_fetch(remote, &specs, &options, "gage pull") }
-    }
+    let remote = try GitRemote(url: location.url, shown: location.display, repository: repository, delegate: context)
+    try perform("fetch from") { try remote.fetch(refspecs, reflogMessage: "gage pull") }
     context.progress?.finish()
   }
 
   /// Pushes `refspecs`; throws when the remote refuses any of them.
   func push(_ refspecs: [String], from repository: RunRepository) throws {
     guard !refspecs.isEmpty else { return }
-    let remote = try anonymous(location.pushURL, repository)
-    defer { git_remote_free(remote) }
-    var options = git_push_options()
-    git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
-    options.callbacks = context.callbacks()
+    let remote = try GitRemote(url: location.pushURL, shown: location.display, repository: repository, delegate: context)
     context.remoteText = ""
-    try withStrings(refspecs) { specs in
-      try perform("push to") { git_remote_push(remote, &specs, &options) }
-    }
+    try perform("push to") { try remote.push(refspecs) }
     context.progress?.finish()
     if !context.rejected.isEmpty {
       let shown = context.rejected.prefix(5).map { "\($0.ref): \($0.reason)" }.joined(separator: "; ")
@@ -303,33 +233,19 @@ final class RemoteTransport {
     context.approveCredential()
   }
 
-  private func anonymous(_ url: String, _ repository: RunRepository) throws -> OpaquePointer {
-    var remote: OpaquePointer?
-    try Libgit2.check(git_remote_create_anonymous(&remote, repository.handle, url), "git_remote_create_anonymous")
-    guard let remote else { throw GageError.git("cannot open the remote \(location.display)") }
-    return remote
-  }
-
-  /// Runs a libgit2 call; a failure becomes the callbacks' reason, else libgit2's message.
-  private func perform(_ action: String, _ call: () -> Int32) throws {
+  /// Runs a network call of the remote; a failure becomes the callbacks' reason, else
+  /// libgit2's message.
+  private func perform<T>(_ action: String, _ call: () throws -> T) throws -> T {
     context.failure = nil
     context.newConnection()
-    let rc = call()
-    guard rc < 0 else { return }
-    let error = Libgit2.error(rc, "")
-    context.progress?.finish()
-    if let failure = context.failure { throw failure }
-    var message = error.message
-    if message.hasPrefix(": ") { message.removeFirst(2) }
-    throw GageError.git("cannot \(action) \(location.display): \(message)")
-  }
-
-  private func withStrings(_ strings: [String], _ body: (inout git_strarray) throws -> Void) throws {
-    var pointers = strings.map { strdup($0) }
-    defer { pointers.forEach { free($0) } }
-    try pointers.withUnsafeMutableBufferPointer { buffer in
-      var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
-      try body(&array)
+    do {
+      return try call()
+    } catch let error as GageError {
+      context.progress?.finish()
+      if let failure = context.failure { throw failure }
+      var message = error.message
+      if message.hasPrefix(": ") { message.removeFirst(2) }
+      throw GageError.git("cannot \(action) \(location.display): \(message)")
     }
   }
 }

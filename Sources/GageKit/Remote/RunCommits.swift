@@ -1,4 +1,3 @@
-import Clibgit2
 import Crypto
 import Foundation
 
@@ -30,12 +29,6 @@ enum RunRefs {
     let id = String(ref.dropFirst(prefix.count))
     return RunID.isCanonical(id) ? id : nil
   }
-
-  /// Git modes.
-  static let treeMode: UInt32 = 0o040000
-  static let fileMode: UInt32 = 0o100644
-  static let executableMode: UInt32 = 0o100755
-  static let linkMode: UInt32 = 0o120000
 }
 
 /// Makes the commits of local runs, each file hashed while it is stored and checked
@@ -45,7 +38,7 @@ struct RunCommitter {
 
   /// The commit of `run`'s sealed part, found from an earlier push or pull (`made` false)
   /// or made now. The caller flushes the repository before pointing a ref at a new commit.
-  func sealedCommit(_ run: Run) throws -> (oid: git_oid, made: Bool) {
+  func sealedCommit(_ run: Run) throws -> (oid: GitOID, made: Bool) {
     if let oid = try repository.reference(RunRefs.runs + run.id) { return (oid, false) }
     let label = "run \(run.nameAndID)"
     guard FileIO.exists(run.metaPath(MetaFile.manifest)) else {
@@ -66,8 +59,8 @@ struct RunCommitter {
       throw GageError.conflict("\(label) no longer verifies (\(RecordProblem.summaries(problems))); `gage verify` shows what changed")
     }
     let tree = try repository.writeTree([
-      (run.id, RunRefs.treeMode, runTree ?? (try repository.writeTree([]))),
-      (run.id + ".meta", RunRefs.treeMode, metaTree ?? (try repository.writeTree([]))),
+      GitTreeItem(name: run.id, mode: .tree, oid: runTree ?? (try repository.writeTree([]))),
+      GitTreeItem(name: run.id + ".meta", mode: .tree, oid: metaTree ?? (try repository.writeTree([]))),
     ])
     let started = (run.timestamp(MetaFile.started) ?? run.timestamp(MetaFile.staged) ?? 0) / 1_000_000
     let stopped = (run.timestamp(MetaFile.stopped) ?? 0) / 1_000_000
@@ -79,12 +72,12 @@ struct RunCommitter {
   }
 
   /// The commit of `run`'s listing summary (`run.json`), found or made (see `sealedCommit`).
-  func summaryCommit(_ run: Run) throws -> (oid: git_oid, made: Bool) {
+  func summaryCommit(_ run: Run) throws -> (oid: GitOID, made: Bool) {
     if let oid = try repository.reference(RunRefs.meta + run.id) { return (oid, false) }
     let record = RunRecord.read(run: run)
     let json = Self.summary(record)
     let blob = try repository.writeBlob(Array((json.compact() + "\n").utf8))
-    let tree = try repository.writeTree([("run.json", RunRefs.fileMode, blob)])
+    let tree = try repository.writeTree([GitTreeItem(name: "run.json", mode: .file, oid: blob)])
     let stopped = (record.stopped ?? record.started ?? 0) / 1_000_000
     let commit = try repository.writeCommit(
       tree: tree, parents: [], authorTime: stopped, commitTime: stopped, message: "summary of run \(run.id)\n")
@@ -106,8 +99,8 @@ struct RunCommitter {
   /// `digests` gets each file's SHA-256 by relative path.
   private func storeDirectory(
     _ dir: String, skip: Set<String>, rel: String = "", digests: inout [String: String]
-  ) throws -> git_oid? {
-    var entries: [(name: String, mode: UInt32, oid: git_oid)] = []
+  ) throws -> GitOID? {
+    var entries: [GitTreeItem] = []
     for entry in try DirectoryListing.entries(dir) {
       guard let name = entry.name else {
         throw GageError.invalidData("\(dir)/\(entry.display): the name is not valid UTF-8; it cannot be pushed")
@@ -120,17 +113,17 @@ struct RunCommitter {
       switch st.st_mode & S_IFMT {
       case S_IFDIR:
         if let tree = try storeDirectory(full, skip: skip, rel: relative, digests: &digests) {
-          entries.append((name, RunRefs.treeMode, tree))
+          entries.append(GitTreeItem(name: name, mode: .tree, oid: tree))
         }
       case S_IFREG:
         let blob = try repository.writeBlob(file: full)
         digests[relative] = blob.sha256
-        let mode = (st.st_mode & 0o111) != 0 ? RunRefs.executableMode : RunRefs.fileMode
-        entries.append((name, mode, blob.oid))
+        let mode: GitFileMode = (st.st_mode & 0o111) != 0 ? .executable : .file
+        entries.append(GitTreeItem(name: name, mode: mode, oid: blob.oid))
       case S_IFLNK:
         let target = Array(try FileDigest.linkTarget(full).utf8)
         digests[relative] = FileDigest.hex(target)
-        entries.append((name, RunRefs.linkMode, try repository.writeBlob(target)))
+        entries.append(GitTreeItem(name: name, mode: .link, oid: try repository.writeBlob(target)))
       default:
         throw GageError.invalidData("\(full) is not a file, link or directory; it cannot be pushed")
       }

@@ -1,4 +1,3 @@
-import Clibgit2
 import Foundation
 
 /// Pulls runs from a git remote (`docs/remotes.md`): fetches only the runs asked for (or every run
@@ -109,14 +108,14 @@ public struct RunPuller {
 
   /// Writes, checks and places one run.
   private func place(
-    id: String, sealed: git_oid, annotations: git_oid?, repository: RunRepository, importer: Importer
+    id: String, sealed: GitOID, annotations: GitOID?, repository: RunRepository, importer: Importer
   ) throws -> Outcome {
     let local = Run(id: id, runDir: FileIO.join(runsDir, id))
     let temp = try StaleTemporaryFiles.makeDirectory(in: runsDir, kind: "pull")
     defer { try? FileIO.removeTree(temp) }
     let incoming = IncomingRun(repository: repository, id: id, destination: temp)
     // A run here whose commit is the remote's needs only its annotations.
-    let same = try repository.reference(RunRefs.runs + id).map { GitOID($0) == GitOID(sealed) } ?? false
+    let same = try repository.reference(RunRefs.runs + id).map { $0 == sealed } ?? false
     do {
       if !(same && FileIO.exists(local.metaDir)) { try incoming.extractSealed(sealed) }
       if let annotations { try incoming.extractAnnotations(annotations) }

@@ -1,4 +1,3 @@
-import Clibgit2
 import Foundation
 
 /// Pushes finished runs to a git remote (`docs/remotes.md`): each run's sealed part and summary as
@@ -43,8 +42,8 @@ public struct RunPusher {
     let annotations = AnnotationSync(repository: repository)
 
     var outcomes: [(run: Run, outcome: Outcome)] = []
-    var sendable: [(run: Run, sealed: git_oid, summary: git_oid)] = []
-    var newRefs: [(String, git_oid)] = []
+    var sendable: [(run: Run, sealed: GitOID, summary: GitOID)] = []
+    var newRefs: [(String, GitOID)] = []
     for run in runs {
       let status = run.status
       guard status.isFinal else {
@@ -56,9 +55,9 @@ public struct RunPusher {
         let summary = try committer.summaryCommit(run)
         if sealed.made { newRefs.append((RunRefs.runs + run.id, sealed.oid)) }
         if summary.made { newRefs.append((RunRefs.meta + run.id, summary.oid)) }
-        if let theirs = remote[RunRefs.runs + run.id], GitOID(theirs) != GitOID(sealed.oid) {
+        if let theirs = remote[RunRefs.runs + run.id], theirs != sealed.oid {
           outcomes.append(
-            (run, .conflict("\(location.display) holds a different run under the id \(run.id) (commit \(GitOID(theirs).description.prefix(12))); not pushed")))
+            (run, .conflict("\(location.display) holds a different run under the id \(run.id) (commit \(theirs.description.prefix(12))); not pushed")))
           continue
         }
         sendable.append((run, sealed.oid, summary.oid))
@@ -102,7 +101,7 @@ public struct RunPusher {
         refspecs.append("\(RunRefs.runs)\(item.run.id):\(RunRefs.runs)\(item.run.id)")
         pushed.insert(item.run.id)
       }
-      if remote[RunRefs.meta + item.run.id].map(GitOID.init) != GitOID(item.summary) {
+      if remote[RunRefs.meta + item.run.id] != item.summary {
         refspecs.append("+\(RunRefs.meta)\(item.run.id):\(RunRefs.meta)\(item.run.id)")
       }
     }

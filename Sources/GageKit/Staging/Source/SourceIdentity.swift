@@ -87,18 +87,3 @@ func meaningfulSections(_ patch: [UInt8]) -> [UInt8] {
   sections.append(patch[start..<patch.count])
   return sections.filter { section in section.filter { $0 == 0x0A }.count > 1 }.flatMap { $0 }
 }
-
-extension GitOID {
-  /// An id from 40 hex digits.
-  init?(hex: String) {
-    guard hex.utf8.count == 40 else { return nil }
-    var bytes: [UInt8] = []
-    var chars = Array(hex.utf8)[...]
-    while chars.count >= 2 {
-      guard let b = UInt8(String(decoding: chars.prefix(2), as: UTF8.self), radix: 16) else { return nil }
-      bytes.append(b)
-      chars = chars.dropFirst(2)
-    }
-    self.init(bytes: bytes)
-  }
-}

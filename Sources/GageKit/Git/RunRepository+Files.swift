@@ -1,4 +1,4 @@
-import Clibgit2
+internal import Clibgit2
 import Crypto
 import Foundation
 
@@ -15,7 +15,7 @@ extension RunRepository {
   /// the file's SHA-256. Files up to `streamedBlobSize` go to memory with the next pack;
   /// larger ones are streamed into a loose object. A file that changes size meanwhile is
   /// an error.
-  func writeBlob(file: String) throws -> (oid: git_oid, sha256: String) {
+  func writeBlob(file: String) throws -> (oid: GitOID, sha256: String) {
     let fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
     guard fd >= 0 else { throw GageError.io(path: file, operation: "open", errno: errno) }
     defer { close(fd) }
@@ -44,14 +44,14 @@ extension RunRepository {
     }
     var oid = git_oid()
     try Libgit2.check(git_odb_stream_finalize_write(&oid, stream), "git_odb_stream_finalize_write", path: path)
-    return (oid, FileDigest.hexString(hasher.finalize()))
+    return (GitOID(oid), FileDigest.hexString(hasher.finalize()))
   }
 
   /// Writes blob `oid` to a new file at `file` (created exclusively with `mode`, never
   /// through a link) while hashing it; returns its SHA-256, or nil when something is at
   /// `file` already. A loose object is streamed; a packed one is inflated once by libgit2
   /// (whose pack backend has no read stream in 1.5) and written from there, uncopied.
-  func extractBlob(_ oid: git_oid, to file: String, mode: mode_t) throws -> String? {
+  func extractBlob(_ oid: GitOID, to file: String, mode: mode_t) throws -> String? {
     let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
     if fd < 0 {
       if errno == EEXIST { return nil }
@@ -64,7 +64,7 @@ extension RunRepository {
       try FileIO.writeAll(fd: fd, chunk, path: file)
     }
     if !(try streamLoose(oid, write)) {
-      var id = oid
+      var id = oid.raw
       var blob: OpaquePointer?
       try Libgit2.check(git_blob_lookup(&blob, handle, &id), "git_blob_lookup", path: path)
       defer { git_blob_free(blob) }
@@ -84,8 +84,8 @@ extension RunRepository {
   }
 
   /// Streams the loose blob `oid` to `body`; false (nothing read) when it is not loose.
-  private func streamLoose(_ oid: git_oid, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-    var id = oid
+  private func streamLoose(_ oid: GitOID, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+    var id = oid.raw
     var stream: UnsafeMutablePointer<git_odb_stream>?
     var size = 0
     var type = GIT_OBJECT_INVALID
@@ -94,14 +94,14 @@ extension RunRepository {
       return false
     }
     defer { git_odb_stream_free(stream) }
-    guard type == GIT_OBJECT_BLOB else { throw GageError.invalidData("object \(GitOID(oid)) is not a blob") }
+    guard type == GIT_OBJECT_BLOB else { throw GageError.invalidData("object \(oid) is not a blob") }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
     defer { buffer.deallocate() }
     var done = 0
     while done < size {
       let n = git_odb_stream_read(stream, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), min(buffer.count, size - done))
       try Libgit2.check(n, "git_odb_stream_read", path: path)
-      guard n > 0 else { throw GageError.invalidData("blob \(GitOID(oid)) ends after \(done) of \(size) bytes") }
+      guard n > 0 else { throw GageError.invalidData("blob \(oid) ends after \(done) of \(size) bytes") }
       try body(UnsafeRawBufferPointer(rebasing: buffer[0..<Int(n)]))
       done += Int(n)
     }

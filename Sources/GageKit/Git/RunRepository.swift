@@ -1,4 +1,4 @@
-import Clibgit2
+internal import Clibgit2
 import Crypto
 import Foundation
 
@@ -6,15 +6,42 @@ import Foundation
   import Glibc
 #endif
 
-/// One entry of a git tree, as read back.
-struct GitTreeItem {
+/// A git file mode as a tree entry holds it.
+struct GitFileMode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  let rawValue: UInt32
+
+  init(rawValue: UInt32) { self.rawValue = rawValue }
+
+  /// A directory (tree).
+  static let tree = GitFileMode(rawValue: 0o040000)
+  /// A regular file.
+  static let file = GitFileMode(rawValue: 0o100644)
+  /// An executable file.
+  static let executable = GitFileMode(rawValue: 0o100755)
+  /// A symbolic link (its blob holds the target).
+  static let link = GitFileMode(rawValue: 0o120000)
+  /// A submodule (a commit of another repository).
+  static let submodule = GitFileMode(rawValue: 0o160000)
+
+  /// Octal, as git shows it (`100644`, `40000`).
+  var description: String { String(rawValue, radix: 8) }
+}
+
+/// One entry of a git tree, written or read back.
+struct GitTreeItem: Hashable, Sendable {
   /// The entry's name (one path component).
   var name: String
-  /// Its git file mode as the tree holds it (0o040000, 0o100644, 0o100755, 0o120000,
-  /// 0o160000 when git wrote it; anything when someone else did).
-  var mode: UInt32
+  /// Its git file mode as the tree holds it (one of `GitFileMode`'s when git wrote it;
+  /// anything when someone else did).
+  var mode: GitFileMode
   /// Its object id.
-  var oid: git_oid
+  var oid: GitOID
+
+  init(name: String, mode: GitFileMode, oid: GitOID) {
+    self.name = name
+    self.mode = mode
+    self.oid = oid
+  }
 }
 
 /// The bare git repository a runs dir keeps its pushed and pulled runs in
@@ -84,18 +111,18 @@ final class RunRepository {
   // MARK: Writing objects
 
   /// Stores a blob; returns its id.
-  func writeBlob(_ bytes: [UInt8]) throws -> git_oid {
-    try write(bytes, type: GIT_OBJECT_BLOB)
+  func writeBlob(_ bytes: [UInt8]) throws -> GitOID {
+    GitOID(try write(bytes, type: GIT_OBJECT_BLOB))
   }
 
   /// Stores a tree of `entries` (sorted the way git sorts them); returns its id.
-  func writeTree(_ entries: [(name: String, mode: UInt32, oid: git_oid)]) throws -> git_oid {
+  func writeTree(_ entries: [GitTreeItem]) throws -> GitOID {
     var builder: OpaquePointer?
     try Libgit2.check(git_treebuilder_new(&builder, handle, nil), "git_treebuilder_new")
     defer { git_treebuilder_free(builder) }
     for entry in entries {
-      var oid = entry.oid
-      let rc = git_treebuilder_insert(nil, builder, entry.name, &oid, git_filemode_t(entry.mode))
+      var oid = entry.oid.raw
+      let rc = git_treebuilder_insert(nil, builder, entry.name, &oid, git_filemode_t(entry.mode.rawValue))
       if rc < 0 {
         throw GageError.invalidData("\"\(entry.name)\" cannot be stored in git: \(Libgit2.error(rc, "git_treebuilder_insert").message)")
       }
@@ -104,18 +131,18 @@ final class RunRepository {
     try Libgit2.check(git_treebuilder_write(&oid, builder), "git_treebuilder_write")
     pending.append(oid)
     pendingBytes += entries.count * 64
-    return oid
+    return GitOID(oid)
   }
 
   /// Stores a commit of `tree` with fixed identities and the given times (epoch seconds,
   /// UTC); the same arguments always give the same commit id.
-  func writeCommit(tree: git_oid, parents: [git_oid], authorTime: Int64, commitTime: Int64, message: String) throws -> git_oid {
-    var text = "tree \(GitOID(tree))\n"
-    for parent in parents { text += "parent \(GitOID(parent))\n" }
+  func writeCommit(tree: GitOID, parents: [GitOID], authorTime: Int64, commitTime: Int64, message: String) throws -> GitOID {
+    var text = "tree \(tree)\n"
+    for parent in parents { text += "parent \(parent)\n" }
     text += "author \(Self.identity) \(authorTime) +0000\n"
     text += "committer \(Self.identity) \(commitTime) +0000\n\n"
     text += message
-    return try write(Array(text.utf8), type: GIT_OBJECT_COMMIT)
+    return GitOID(try write(Array(text.utf8), type: GIT_OBJECT_COMMIT))
   }
 
   /// The name and address every run commit carries.
@@ -174,17 +201,17 @@ final class RunRepository {
   // MARK: References
 
   /// The id a reference points at, nil when it does not exist.
-  func reference(_ name: String) throws -> git_oid? {
+  func reference(_ name: String) throws -> GitOID? {
     var oid = git_oid()
     let rc = git_reference_name_to_id(&oid, handle, name)
     if rc == GIT_ENOTFOUND.rawValue { return nil }
     try Libgit2.check(rc, "git_reference_name_to_id", path: path)
-    return oid
+    return GitOID(oid)
   }
 
   /// Points `name` at `oid` (created or moved).
-  func setReference(_ name: String, to oid: git_oid) throws {
-    var oid = oid
+  func setReference(_ name: String, to oid: GitOID) throws {
+    var oid = oid.raw
     var ref: OpaquePointer?
     try Libgit2.check(git_reference_create(&ref, handle, name, &oid, 1, nil), "git_reference_create", path: path)
     git_reference_free(ref)
@@ -196,27 +223,27 @@ final class RunRepository {
   }
 
   /// Whether the object `oid` is stored here.
-  func contains(_ oid: git_oid) -> Bool {
-    var oid = oid
+  func contains(_ oid: GitOID) -> Bool {
+    var oid = oid.raw
     return git_odb_exists(odb, &oid) == 1
   }
 
   // MARK: Reading objects
 
   /// The tree of commit `oid`.
-  func commitTree(_ oid: git_oid) throws -> git_oid {
-    var oid = oid
+  func commitTree(_ id: GitOID) throws -> GitOID {
+    var oid = id.raw
     var commit: OpaquePointer?
     try Libgit2.check(git_commit_lookup(&commit, handle, &oid), "git_commit_lookup", path: path)
     defer { git_commit_free(commit) }
-    guard let tree = git_commit_tree_id(commit) else { throw GageError.invalidData("commit \(GitOID(oid)) has no tree") }
-    return tree.pointee
+    guard let tree = git_commit_tree_id(commit) else { throw GageError.invalidData("commit \(id) has no tree") }
+    return GitOID(tree.pointee)
   }
 
   /// The entries of tree `oid`, in the order the tree holds them, with their modes as
   /// written. Names must be UTF-8.
-  func treeItems(_ oid: git_oid) throws -> [GitTreeItem] {
-    var oid = oid
+  func treeItems(_ id: GitOID) throws -> [GitTreeItem] {
+    var oid = id.raw
     var tree: OpaquePointer?
     try Libgit2.check(git_tree_lookup(&tree, handle, &oid), "git_tree_lookup", path: path)
     defer { git_tree_free(tree) }
@@ -225,26 +252,26 @@ final class RunRepository {
     items.reserveCapacity(count)
     for i in 0..<count {
       guard let entry = git_tree_entry_byindex(tree, i), let cName = git_tree_entry_name(entry),
-        let id = git_tree_entry_id(entry)
+        let entryID = git_tree_entry_id(entry)
       else { continue }
       let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(cName).assumingMemoryBound(to: UInt8.self), count: strlen(cName)))
       guard let name = String(validating: bytes, as: UTF8.self) else {
-        throw GageError.invalidData("tree \(GitOID(oid)) holds a name that is not UTF-8")
+        throw GageError.invalidData("tree \(id) holds a name that is not UTF-8")
       }
       // The mode as written: libgit2's normalized one would pass 100664 off as 100644.
-      items.append(GitTreeItem(name: name, mode: git_tree_entry_filemode_raw(entry).rawValue, oid: id.pointee))
+      items.append(GitTreeItem(name: name, mode: GitFileMode(rawValue: git_tree_entry_filemode_raw(entry).rawValue), oid: GitOID(entryID.pointee)))
     }
     return items
   }
 
   /// The bytes of blob `oid`; refuses blobs larger than `limit`.
-  func blob(_ oid: git_oid, limit: Int = .max) throws -> [UInt8] {
-    var oid = oid
+  func blob(_ id: GitOID, limit: Int = .max) throws -> [UInt8] {
+    var oid = id.raw
     var blob: OpaquePointer?
     try Libgit2.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup", path: path)
     defer { git_blob_free(blob) }
     let size = Int(git_blob_rawsize(blob))
-    guard size <= limit else { throw GageError.invalidData("blob \(GitOID(oid)) holds \(size) bytes, more than \(limit)") }
+    guard size <= limit else { throw GageError.invalidData("blob \(id) holds \(size) bytes, more than \(limit)") }
     guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
     return Array(UnsafeRawBufferPointer(start: raw, count: size))
   }
