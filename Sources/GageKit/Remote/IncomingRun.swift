@@ -197,7 +197,7 @@ struct AnnotationSync {
       }
       seen = true
       for entry in try repository.treeItems(item.oid) {
-        guard Self.isEntryName(entry.name), entry.mode == .file else {
+        guard AttributeLog.isEntryName(entry.name), entry.mode == .file else {
           throw BagProblem(entry: "\(id).user/\(entry.name)", reason: "not an annotation entry (<time-ordered id>.json)")
         }
         guard out[entry.name] == nil else {
@@ -209,17 +209,12 @@ struct AnnotationSync {
     return out
   }
 
-  /// The names a `.user` dir holds entries under.
-  static func isEntryName(_ name: String) -> Bool {
-    name.hasSuffix(".json") && !name.hasPrefix(".") && name.utf8.count <= 255 && IncomingRun.isSafeName(name)
-  }
-
   /// The local entries of `run` (name → path).
   static func localEntries(_ run: Run) -> [String: String] {
     guard let listing = try? DirectoryListing.entries(run.userDir) else { return [:] }
     var out: [String: String] = [:]
     for entry in listing {
-      guard let name = entry.name, isEntryName(name) else { continue }
+      guard let name = entry.name, AttributeLog.isEntryName(name) else { continue }
       out[name] = FileIO.join(run.userDir, name)
     }
     return out
