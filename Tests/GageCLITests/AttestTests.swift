@@ -136,7 +136,9 @@ enum AttestFixture {
 /// `gage attest`: provenance statements, keys, DSSE signatures and their verification.
 @Suite("gage attest", .serialized)
 struct AttestTests {
-  @Test("The statement's subjects are the run's generated files with their manifest digests; the predicate records op, config, command, commit, source files and times")
+  @Test(
+    "The statement's subjects are the run's generated files with their manifest digests; the predicate records op, config, command, commit, source files and times"
+  )
   func statementDescribesRun() throws {
     let project = try AttestFixture.project()
     defer { project.remove() }
@@ -282,7 +284,8 @@ struct AttestTests {
 
   @Test(
     "A signed attestation is a DSSE envelope that Python's cryptography verifies over a PAE it builds itself",
-    .enabled(if: AttestFixture.cryptoPython != nil, "no Python with the cryptography package (Scripts/bootstrap installs python3-cryptography)"))
+    .enabled(
+      if: AttestFixture.cryptoPython != nil, "no Python with the cryptography package (Scripts/bootstrap installs python3-cryptography)"))
   func signatureVerifiesIndependently() throws {
     let project = try AttestFixture.project()
     defer { project.remove() }
@@ -355,7 +358,8 @@ struct AttestTests {
 
     let wrongKey = try project.gage(["attest", "--verify", signed, "--pub", other + ".pub"])
     #expect(wrongKey.exitCode == 3, "\(wrongKey)")
-    #expect(wrongKey.stdout.contains("FAILED: the signature does not verify with key id \(otherID); it names key id \(keyID)"), "\(wrongKey)")
+    #expect(
+      wrongKey.stdout.contains("FAILED: the signature does not verify with key id \(otherID); it names key id \(keyID)"), "\(wrongKey)")
 
     // The payload edited (a subject's digest), signature kept.
     let envelope = try JSONValue.read(path: signed)
@@ -436,7 +440,8 @@ struct AttestTests {
 
   @Test(
     "--verify: statements signed by an independent implementation verify, and their edited subjects are still named",
-    .enabled(if: AttestFixture.cryptoPython != nil, "no Python with the cryptography package (Scripts/bootstrap installs python3-cryptography)"))
+    .enabled(
+      if: AttestFixture.cryptoPython != nil, "no Python with the cryptography package (Scripts/bootstrap installs python3-cryptography)"))
   func verifyIndependentSignatures() throws {
     let project = try AttestFixture.project()
     defer { project.remove() }
@@ -560,7 +565,9 @@ struct AttestTests {
     #expect(!FileIO.exists(out))
     let verify = try project.gage(["attest", "--verify", bare])
     #expect(verify.exitCode == 3, "\(verify)")
-    #expect(verify.stdout.contains("subject model.bin: the file changed since the run (sha256 \(FileDigest.hex(Array("other weights\n".utf8))) now)"), "\(verify)")
+    #expect(
+      verify.stdout.contains(
+        "subject model.bin: the file changed since the run (sha256 \(FileDigest.hex(Array("other weights\n".utf8))) now)"), "\(verify)")
 
     try FileIO.removeFile(model)
     let gone = try project.gage(["attest", "--verify", bare])

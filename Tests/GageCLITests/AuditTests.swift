@@ -38,7 +38,9 @@ struct AuditTests {
   }
 
   /// Copies a run file out of the run (audit looks at content, not at where a file is).
-  static func copy(_ run: Run, _ path: String, to project: TestProject, as name: String) throws
+  static func copy(
+    _ run: Run, _ path: String, to project: TestProject, as name: String
+  ) throws
     -> String
   {
     let target = project.tmp.path(name)

@@ -63,7 +63,8 @@ struct DisplayEscapingTests {
     Self.expectEscaped(try p.gage(["runs"]), shows: [Self.opShown])
     Self.expectEscaped(
       try p.gage(["show"]),
-      shows: ["operation:  \(Self.opShown)", "  msg = \(Self.shown)", "  \(Self.shown) = \(Self.shown)", " \(Self.shown)\n",
+      shows: [
+        "operation:  \(Self.opShown)", "  msg = \(Self.shown)", "  \(Self.shown) = \(Self.shown)", " \(Self.shown)\n",
         "  out\\u{1B}[31m\tend\n",
       ])
 

@@ -72,7 +72,9 @@ struct HardeningTests {
     static let nulKey = "invalid TOML: a string holds a NUL character (\\u0000)"
 
     static let all: [TOMLAbort] =
-      ["[\u{FFFD}train]\nexec = \"x\"\n", "[\u{12}train]\n", "[é]\n", "[[ é]]\n", "\u{FEFF}[%x]\n"].map { .init(text: $0, message: tableName) }
+      ["[\u{FFFD}train]\nexec = \"x\"\n", "[\u{12}train]\n", "[é]\n", "[[ é]]\n", "\u{FEFF}[%x]\n"].map {
+        .init(text: $0, message: tableName)
+      }
       + ["o = [1, }]\n", "o = [\n}\n"].map { .init(text: $0, message: brace) }
       + [
         "[t]\nexec = \"x\"\nwhen = 2020-01-01 0\n", "[t]\nwhen = [2020-01-01 7]\n", "t = {when = 2020-01-01 7}\n", "d=4-------n= 0]\n",

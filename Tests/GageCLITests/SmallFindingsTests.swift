@@ -53,7 +53,9 @@ struct SmallFindingsTests {
     #expect(check.exitCode == 1 && check.stderr == run.stderr, "\(check)")
   }
 
-  @Test("Bytes that are not UTF-8 in a Gage file are an error at their line and column, not replaced", arguments: ["gage.toml", "gage.yaml", "gage.json"])
+  @Test(
+    "Bytes that are not UTF-8 in a Gage file are an error at their line and column, not replaced",
+    arguments: ["gage.toml", "gage.yaml", "gage.json"])
   func invalidUTF8(_ name: String) throws {
     let p = try TestProject(files: [:])
     defer { p.remove() }
@@ -72,7 +74,9 @@ struct SmallFindingsTests {
     #expect(p.runs().isEmpty)
   }
 
-  @Test("Staging that runs out of disk (a 2 MB tmpfs as root, else a file size limit) leaves no partial copy: the run is an error with an empty run dir")
+  @Test(
+    "Staging that runs out of disk (a 2 MB tmpfs as root, else a file size limit) leaves no partial copy: the run is an error with an empty run dir"
+  )
   func stagingOutOfDisk() throws {
     let p = try TestProject(
       operations: ["op": .object(["exec": .string("true")])],

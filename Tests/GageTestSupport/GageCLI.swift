@@ -39,7 +39,9 @@ public enum GageCLI {
 
   /// The environment `gage` runs with: this process's, without variables that choose a runs
   /// dir, with `HOME` moved to `home` when given (so `~/.gage/runs` is the test's), plus `extra`.
-  public static func environment(home: String? = nil, extra: [String: String] = [:]) -> [String:
+  public static func environment(
+    home: String? = nil, extra: [String: String] = [:]
+  ) -> [String:
     String]
   {
     var env = ProcessInfo.processInfo.environment

@@ -18,7 +18,9 @@ public final class HTTPGitServer: @unchecked Sendable {
 
   /// Starts serving `root`, accepting `user` and `password`. `scratch` holds the server's
   /// script.
-  public static func start(root: String, scratch: String, user: String = "gage", password: String = "s3cret")
+  public static func start(
+    root: String, scratch: String, user: String = "gage", password: String = "s3cret"
+  )
     throws -> HTTPGitServer
   {
     let script = FileIO.join(scratch, "http-git-server.py")

@@ -23,7 +23,9 @@ public enum LibraryRuns {
 
   /// A project with those operations and `count` finished runs of `operation` in its runs
   /// dir, oldest first.
-  public static func project(runs count: Int = 1, operation: String = "make") throws -> (
+  public static func project(
+    runs count: Int = 1, operation: String = "make"
+  ) throws -> (
     project: TestProject, runs: [Run]
   ) {
     let project = try TestProject(operations: operations, files: ["train.py": "print('train')\n"])

@@ -45,7 +45,9 @@ public struct ArchiveRunReference: Sendable, Equatable {
   /// `ExtractedArchive`) and finds the run. The caller removes the returned archive; on an
   /// error nothing is left behind. A tampered archive throws its `ArchiveError`, its reason
   /// ending in `refusal`.
-  public func open(parent: String, progress: ProgressBar? = nil, refusal: String = "") throws
+  public func open(
+    parent: String, progress: ProgressBar? = nil, refusal: String = ""
+  ) throws
     -> (archive: ExtractedArchive, run: Run)
   {
     guard FileIO.exists(path) else { throw GageError.notFound("\(path): no such archive file") }

@@ -123,7 +123,9 @@ public struct BagInfo: Sendable, Equatable {
       guard let colon = l.firstIndex(of: ":") else {
         throw BagProblem(entry: Bag.infoFile, reason: "line \"\(l)\" is not `Label: value`")
       }
-      fields.append((String(l[..<colon]).trimmingCharacters(in: .whitespaces), String(l[l.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+      fields.append(
+        (String(l[..<colon]).trimmingCharacters(in: .whitespaces), String(l[l.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+      )
     }
     func values(_ label: String) -> [String] {
       fields.filter { $0.0.lowercased() == label.lowercased() }.map(\.1)

@@ -107,7 +107,8 @@ struct BagScan {
         }
         if tagBytes > tagFilesBudget {
           throw reader.reject(
-            entry.name, "with it the tag files (outside data/) hold \(tagBytes) bytes, more than the \(tagFilesBudget >> 20) MB allowed in all")
+            entry.name,
+            "with it the tag files (outside data/) hold \(tagBytes) bytes, more than the \(tagFilesBudget >> 20) MB allowed in all")
         }
       }
       var keep = !isPayload && readTagFiles.contains(entry.path)

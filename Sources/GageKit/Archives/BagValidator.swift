@@ -31,7 +31,9 @@ struct BagValidator {
     // Tag files: every one (but the tag manifests) listed in the tag manifest, and intact.
     for (path, file) in scan.files where !path.hasPrefix(Bag.payloadDir + "/") && !path.hasPrefix("tagmanifest-") {
       guard let digest = tags[path] else { throw BagProblem(entry: path, reason: "a tag file not listed in \(Bag.tagManifestFile)") }
-      guard digest == file.digest else { throw BagProblem(entry: path, reason: "tag file altered: its SHA-256 differs from \(Bag.tagManifestFile)") }
+      guard digest == file.digest else {
+        throw BagProblem(entry: path, reason: "tag file altered: its SHA-256 differs from \(Bag.tagManifestFile)")
+      }
     }
     for path in tags.keys where scan.files[path] == nil {
       throw BagProblem(entry: path, reason: "listed in \(Bag.tagManifestFile) but not in the archive")
@@ -41,7 +43,9 @@ struct BagValidator {
     var count = 0
     for (path, file) in scan.files where path.hasPrefix(Bag.payloadDir + "/") {
       guard let digest = payload[path] else { throw BagProblem(entry: path, reason: "a payload file not listed in \(Bag.manifestFile)") }
-      guard digest == file.digest else { throw BagProblem(entry: path, reason: "digest mismatch: its SHA-256 differs from \(Bag.manifestFile)") }
+      guard digest == file.digest else {
+        throw BagProblem(entry: path, reason: "digest mismatch: its SHA-256 differs from \(Bag.manifestFile)")
+      }
       bytes += file.size
       count += 1
     }
@@ -53,10 +57,13 @@ struct BagValidator {
     }
     let info = try BagInfo.parse(String(decoding: infoBytes, as: UTF8.self))
     if bytes > info.payloadBytes {
-      throw BagProblem(entry: Bag.infoFile, reason: "the payload holds \(bytes) bytes, more than Payload-Oxum declares (\(info.payloadBytes))")
+      throw BagProblem(
+        entry: Bag.infoFile, reason: "the payload holds \(bytes) bytes, more than Payload-Oxum declares (\(info.payloadBytes))")
     }
     guard bytes == info.payloadBytes, count == info.payloadFiles else {
-      throw BagProblem(entry: Bag.infoFile, reason: "Payload-Oxum \(info.payloadBytes).\(info.payloadFiles) does not match the payload (\(bytes).\(count))")
+      throw BagProblem(
+        entry: Bag.infoFile, reason: "Payload-Oxum \(info.payloadBytes).\(info.payloadFiles) does not match the payload (\(bytes).\(count))"
+      )
     }
     let runIDs = try layout(info: info)
     let links = try symlinks()
@@ -86,8 +93,15 @@ struct BagValidator {
         throw BagProblem(entry: String(name.dropFirst(5)), reason: "a file directly under data/; runs are directories")
       }
       var id = name
-      if name.hasSuffix(".meta") { id = String(name.dropLast(5)); metas.insert(id) } else if name.hasSuffix(".user") { id = String(name.dropLast(5)) }
-      guard RunID.isValid(id) else { throw BagProblem(entry: "data/" + name, reason: "not a run (data/ holds <id>, <id>.meta and <id>.user)") }
+      if name.hasSuffix(".meta") {
+        id = String(name.dropLast(5))
+        metas.insert(id)
+      } else if name.hasSuffix(".user") {
+        id = String(name.dropLast(5))
+      }
+      guard RunID.isValid(id) else {
+        throw BagProblem(entry: "data/" + name, reason: "not a run (data/ holds <id>, <id>.meta and <id>.user)")
+      }
       guard RunID.isCanonical(id) else {
         throw BagProblem(entry: "data/" + name, reason: "a run id in upper case; run ids are lowercase")
       }

@@ -110,7 +110,8 @@ public struct Exporter {
         let digest = try writer.addFile(name, from: source, size: size, mode: mode, mtime: mtime) { progress?.advance(bytes: $0) }
         if let expected, expected != digest {
           throw GageError.conflict(
-            "\(source) does not match its recorded digest (run \(runOf(path).prefix(8)) no longer verifies); `gage verify` shows what changed; nothing was exported")
+            "\(source) does not match its recorded digest (run \(runOf(path).prefix(8)) no longer verifies); `gage verify` shows what changed; nothing was exported"
+          )
         }
         payloadDigests[path] = digest
         progress?.advance(files: 1)

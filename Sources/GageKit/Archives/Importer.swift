@@ -113,8 +113,10 @@ public struct Importer {
 
   /// The seal (and manifest) text: equal texts mean the same sealed part.
   private func sealedPart(_ run: Run) -> [String?] {
-    [FileIO.readTextIfPresent(run.metaPath(MetaFile.seal)), FileIO.readTextIfPresent(run.metaPath(MetaFile.manifest)),
-     FileIO.readTextIfPresent(run.metaPath(MetaFile.exit))]
+    [
+      FileIO.readTextIfPresent(run.metaPath(MetaFile.seal)), FileIO.readTextIfPresent(run.metaPath(MetaFile.manifest)),
+      FileIO.readTextIfPresent(run.metaPath(MetaFile.exit)),
+    ]
   }
 
   /// Copies `.user` entries not present in `target`; returns how many.

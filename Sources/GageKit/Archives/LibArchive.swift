@@ -50,7 +50,9 @@ final class ArchiveWriteHandle {
 
   init(file: String) throws {
     LibArchive.useUTF8Names()
-    guard let p = archive_write_new() else { throw ArchiveError.libarchive(file: file, call: "archive_write_new", message: "out of memory") }
+    guard let p = archive_write_new() else {
+      throw ArchiveError.libarchive(file: file, call: "archive_write_new", message: "out of memory")
+    }
     pointer = p
     self.file = file
   }

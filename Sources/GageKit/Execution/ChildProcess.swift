@@ -33,7 +33,8 @@ public final class ChildProcess {
     var errPipe: [Int32] = [0, 0]
     guard gage_pipe_cloexec(&outPipe) == 0 else { throw GageError.io(path: "pipe", operation: "create", errno: errno) }
     guard gage_pipe_cloexec(&errPipe) == 0 else {
-      close(outPipe[0]); close(outPipe[1])
+      close(outPipe[0])
+      close(outPipe[1])
       throw GageError.io(path: "pipe", operation: "create", errno: errno)
     }
 
@@ -73,7 +74,8 @@ public final class ChildProcess {
     close(outPipe[1])
     close(errPipe[1])
     guard rc == 0 else {
-      close(outPipe[0]); close(errPipe[0])
+      close(outPipe[0])
+      close(errPipe[0])
       if rc == ENOENT { throw GageError.exec("\(program): command not found") }
       if rc == EACCES { throw GageError.exec("\(program): permission denied") }
       throw GageError.exec("cannot start \(program): \(String(cString: strerror(rc)))")

@@ -12,9 +12,13 @@ extension RunLifecycle {
     let opdef = recorded.opdef
     var staged = StagedFiles()
     if let projectDir {
-      let source = try scan ?? SourceScan.scan(projectDir: projectDir, spec: opdef.sourcecode, pruned: [
-        (run.runDir as NSString).deletingLastPathComponent
-      ])
+      let source =
+        try scan
+        ?? SourceScan.scan(
+          projectDir: projectDir, spec: opdef.sourcecode,
+          pruned: [
+            (run.runDir as NSString).deletingLastPathComponent
+          ])
       let chosen = source.selection
       try log.log("Copying source code (see log/files): \(chosen.files.count) files, \(chosen.totalBytes) bytes")
       let items = chosen.files.map { FileCopier.Item(source: FileIO.join(source.projectDir, $0.path), path: $0.path) }
@@ -48,7 +52,9 @@ extension RunLifecycle {
   }
 
   /// Copies the dependencies the operation names (`depends.json`).
-  static func stageProjectDependencies(_ run: Run, opdef: OpDef, projectDir: String?) throws
+  static func stageProjectDependencies(
+    _ run: Run, opdef: OpDef, projectDir: String?
+  ) throws
     -> [String: FileCopier.Copied]
   {
     let runsDir = (run.runDir as NSString).deletingLastPathComponent

@@ -34,7 +34,9 @@ extension RunLifecycle {
   }
 
   /// Copies `files` into the run dir; a copy whose digest is not the recorded one is an error.
-  private static func copyChecked(_ files: [ReplaySource.File], into run: Run, from original: Run) throws
+  private static func copyChecked(
+    _ files: [ReplaySource.File], into run: Run, from original: Run
+  ) throws
     -> [String: FileCopier.Copied]
   {
     let copied = try FileCopier.copy(files.map(\.item), to: run.runDir)

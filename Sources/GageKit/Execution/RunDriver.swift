@@ -17,7 +17,9 @@ struct RunDriver {
 
   /// Makes a run in `runDir`, or in a new dir under `runsDir`, and writes its meta with
   /// `initialize`; a failure to initialize is logged in the run's `log/runner` and rethrown.
-  static func makeRun(opref: OpRef, runDir: String? = nil, runsDir: String, initialize: (Run) throws -> Void)
+  static func makeRun(
+    opref: OpRef, runDir: String? = nil, runsDir: String, initialize: (Run) throws -> Void
+  )
     throws -> Run
   {
     SignalForwarder.install()

@@ -108,7 +108,9 @@ public enum RunLifecycle {
 
   /// Starts a staged run: claims it (`started`, written once and only once), then runs the
   /// `run` phase. Returns the exit code. A run that has started can never start again.
-  public static func execRun(_ run: Run, output: OutputOptions = OutputOptions(), lineObserver: ((String) -> Void)? = nil)
+  public static func execRun(
+    _ run: Run, output: OutputOptions = OutputOptions(), lineObserver: ((String) -> Void)? = nil
+  )
     throws -> Int32
   {
     let log = RunnerLog(run: run)
@@ -230,7 +232,9 @@ public enum RunLifecycle {
 
   /// Runs a staging or finalize hook; returns whether the op has one (it ran).
   @discardableResult
-  static func runHook(_ run: Run, opdef: OpDef, phase: Phase, env: [String: String], output: OutputOptions)
+  static func runHook(
+    _ run: Run, opdef: OpDef, phase: Phase, env: [String: String], output: OutputOptions
+  )
     throws -> Bool
   {
     guard let command = opdef.exec.commands[phase] else { return false }
@@ -242,7 +246,9 @@ public enum RunLifecycle {
 
   /// The manifest of the run dir's files (`scanned`: path → mtime); digests of `known`
   /// files whose mtime is unchanged are reused, every other file is hashed.
-  static func buildManifest(_ run: Run, known: [String: FileCopier.Copied], scanned: [String: Int64]) throws
+  static func buildManifest(
+    _ run: Run, known: [String: FileCopier.Copied], scanned: [String: Int64]
+  ) throws
     -> Manifest
   {
     let types = try FilesLog(run: run).currentFiles()
@@ -263,13 +269,16 @@ public enum RunLifecycle {
   /// Files the run made whose names are not valid UTF-8 cannot be named in the manifest:
   /// they are made read-only like every run file, and the runner log says so.
   private static func sealUnnamable(_ run: Run, log: RunnerLog) throws {
-    try RunDirScanner.walk(run.runDir, prefix: "", invalid: { shown, raw in
-      try log.log("File \"\(shown)\" is not in the manifest: its name is not valid UTF-8")
-      var st = stat()
-      if RawPath.lstat(raw, &st) == 0, (st.st_mode & S_IFMT) != S_IFLNK {
-        _ = RawPath.call(raw) { chmod($0, st.st_mode & 0o7555) }
+    try RunDirScanner.walk(
+      run.runDir, prefix: "",
+      invalid: { shown, raw in
+        try log.log("File \"\(shown)\" is not in the manifest: its name is not valid UTF-8")
+        var st = stat()
+        if RawPath.lstat(raw, &st) == 0, (st.st_mode & S_IFMT) != S_IFLNK {
+          _ = RawPath.call(raw) { chmod($0, st.st_mode & 0o7555) }
+        }
       }
-    }) { _, _ in }
+    ) { _, _ in }
   }
 
   static func makeRunFilesReadOnly(_ run: Run, manifest: Manifest) throws {

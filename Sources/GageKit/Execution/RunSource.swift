@@ -11,7 +11,9 @@ enum RunSource {
   case replay(ReplaySource)
 
   /// Puts the source's files into the run dir; returns them as staged (type `s`).
-  func stageFiles(_ run: Run, meta: RunLifecycle.Meta, env: [String: String], output: OutputOptions) throws
+  func stageFiles(
+    _ run: Run, meta: RunLifecycle.Meta, env: [String: String], output: OutputOptions
+  ) throws
     -> RunLifecycle.StagedFiles
   {
     switch self {

@@ -186,7 +186,9 @@ final class GitRemote {
   }
 
   /// Makes the libgit2 credential for `credential` in `out`.
-  private static func make(_ credential: GitCredential, _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>)
+  private static func make(
+    _ credential: GitCredential, _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>
+  )
     -> Int32
   {
     switch credential {

@@ -91,7 +91,8 @@ public final class GitRepository {
   public static func open(_ path: String) throws -> GitRepository {
     _ = Libgit2.ready
     var repo: OpaquePointer?
-    try Libgit2.check(git_repository_open_ext(&repo, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
+    try Libgit2.check(
+      git_repository_open_ext(&repo, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
       "git_repository_open_ext", path: path)
     guard let repo, let wd = git_repository_workdir(repo) else {
       throw GageError.git("\(path) is not a git work tree")
@@ -261,13 +262,15 @@ public final class GitRepository {
     final class Box { var items: [String: String] = [:] }
     let box = Box()
     let payload = Unmanaged.passUnretained(box).toOpaque()
-    let rc = git_submodule_foreach(handle, { sm, _, payload in
-      guard let sm, let payload, let cpath = git_submodule_path(sm) else { return 0 }
-      let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
-      let id = git_submodule_wd_id(sm) ?? git_submodule_index_id(sm) ?? git_submodule_head_id(sm)
-      if let id { box.items[String(cString: cpath)] = GitOID(id.pointee).description }
-      return 0
-    }, payload)
+    let rc = git_submodule_foreach(
+      handle,
+      { sm, _, payload in
+        guard let sm, let payload, let cpath = git_submodule_path(sm) else { return 0 }
+        let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
+        let id = git_submodule_wd_id(sm) ?? git_submodule_index_id(sm) ?? git_submodule_head_id(sm)
+        if let id { box.items[String(cString: cpath)] = GitOID(id.pointee).description }
+        return 0
+      }, payload)
     try Libgit2.check(rc, "git_submodule_foreach")
     return box.items
   }
@@ -288,7 +291,8 @@ public final class GitRepository {
     defer { if let tree { git_object_free(tree) } }
     var opts = git_diff_options()
     try Libgit2.check(git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
-    opts.flags = GIT_DIFF_SHOW_BINARY.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+    opts.flags =
+      GIT_DIFF_SHOW_BINARY.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
       | GIT_DIFF_IGNORE_SUBMODULES.rawValue
     var diff: OpaquePointer?
     let rc: Int32 = withStringArray(paths) { array in

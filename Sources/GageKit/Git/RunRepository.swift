@@ -259,7 +259,8 @@ final class RunRepository {
         throw GageError.invalidData("tree \(id) holds a name that is not UTF-8")
       }
       // The mode as written: libgit2's normalized one would pass 100664 off as 100644.
-      items.append(GitTreeItem(name: name, mode: GitFileMode(rawValue: git_tree_entry_filemode_raw(entry).rawValue), oid: GitOID(entryID.pointee)))
+      items.append(
+        GitTreeItem(name: name, mode: GitFileMode(rawValue: git_tree_entry_filemode_raw(entry).rawValue), oid: GitOID(entryID.pointee)))
     }
     return items
   }

@@ -25,9 +25,18 @@ public enum PathEncoding {
       if first == "%", scalars.count >= 3 {
         let code = String(String.UnicodeScalarView(scalars.dropFirst().prefix(2))).uppercased()
         switch code {
-        case "25": out += "%"; scalars = scalars.dropFirst(3); continue
-        case "0D": out += "\r"; scalars = scalars.dropFirst(3); continue
-        case "0A": out += "\n"; scalars = scalars.dropFirst(3); continue
+        case "25":
+          out += "%"
+          scalars = scalars.dropFirst(3)
+          continue
+        case "0D":
+          out += "\r"
+          scalars = scalars.dropFirst(3)
+          continue
+        case "0A":
+          out += "\n"
+          scalars = scalars.dropFirst(3)
+          continue
         default: break
         }
       }

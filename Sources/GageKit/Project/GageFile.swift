@@ -40,8 +40,7 @@ public struct GageFile: Sendable {
   }
 
   /// Parses and validates Gage file text; `path` is where it came from (used in errors).
-  public static func parse(_ text: String, format: GageFileFormat, path: String) throws -> GageFile
-  {
+  public static func parse(_ text: String, format: GageFileFormat, path: String) throws -> GageFile {
     let document = try GageFileDocument.parse(text, format: format, path: path)
     do {
       let content = try GageFileDecoder(sourceMap: document.sourceMap).decode(document.value)

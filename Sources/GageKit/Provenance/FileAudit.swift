@@ -72,7 +72,9 @@ public struct FileAudit {
   /// match `filter`.
   ///
   /// - Parameter file: the file as named, for the finding.
-  public func find(digest: String, file: String, container: String, filter: WhereFilter? = nil)
+  public func find(
+    digest: String, file: String, container: String, filter: WhereFilter? = nil
+  )
     -> Finding
   {
     var matches: [Match] = []

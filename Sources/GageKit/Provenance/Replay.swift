@@ -70,7 +70,9 @@ public enum Replayer {
 
   /// Replays `source` into `runsDir`. `archive` (the file the original came from, if any)
   /// is recorded in `replay.json`.
-  public static func replay(_ source: ReplaySource, runsDir: String, archive: String? = nil, echo: Bool = true) throws
+  public static func replay(
+    _ source: ReplaySource, runsDir: String, archive: String? = nil, echo: Bool = true
+  ) throws
     -> Outcome
   {
     var of: [String: JSONValue] = ["of": .string(source.original.id)]
@@ -81,15 +83,17 @@ public enum Replayer {
     }
     var comparison: ReplayComparison?
     let output = OutputOptions(echo: echo, stripProgress: source.meta.opdef.progress == "tqdm")
-    let driver = RunDriver(output: output, beforeSeal: { run, manifest, code in
-      let generated = Dictionary(
-        uniqueKeysWithValues: manifest.entries.filter { $0.type == .generated }.map { ($0.path, $0.digest) })
-      let result = ReplayComparison(original: source.generated, replay: generated, originalExit: source.exitCode, exit: code)
-      comparison = result
-      let path = run.metaPath(metaFile)
-      try FileIO.makeWritable(path)
-      try FileIO.write(JSONValue.object(result.json.merging(of) { _, new in new }).prettyPrinted(), to: path)
-    })
+    let driver = RunDriver(
+      output: output,
+      beforeSeal: { run, manifest, code in
+        let generated = Dictionary(
+          uniqueKeysWithValues: manifest.entries.filter { $0.type == .generated }.map { ($0.path, $0.digest) })
+        let result = ReplayComparison(original: source.generated, replay: generated, originalExit: source.exitCode, exit: code)
+        comparison = result
+        let path = run.metaPath(metaFile)
+        try FileIO.makeWritable(path)
+        try FileIO.write(JSONValue.object(result.json.merging(of) { _, new in new }).prettyPrinted(), to: path)
+      })
     _ = try driver.drive(run, from: .replay(source))
     guard let comparison else { throw GageError.invalidData("run \(run.id) was finalized without its comparison") }
     return Outcome(run: run, comparison: comparison)

@@ -7,7 +7,9 @@ extension RunDiff {
   ///   - archives: the archive file each run was read from, if any (`run.a.archive`).
   ///   - patch: whether each changed, added or removed file carries its `patch`
   ///     (`RunFilePatch`), which reads the files.
-  public func json(archives: (a: String?, b: String?) = (nil, nil), patch: Bool = false)
+  public func json(
+    archives: (a: String?, b: String?) = (nil, nil), patch: Bool = false
+  )
     -> JSONValue
   {
     .object([

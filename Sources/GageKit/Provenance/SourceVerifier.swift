@@ -77,7 +77,8 @@ public struct SourceVerifier {
       if submodules.contains(where: { entry.path == $0 || entry.path.hasPrefix($0 + "/") }) { continue }
       let repoPath = prefix.isEmpty ? entry.path : prefix + "/" + entry.path
       guard let blob = expected[repoPath] else {
-        result.problems.append(.init(path: entry.path, reason: "not in commit \(commit.prefix(12)) nor in diff.patch, and not recorded as untracked"))
+        result.problems.append(
+          .init(path: entry.path, reason: "not in commit \(commit.prefix(12)) nor in diff.patch, and not recorded as untracked"))
         continue
       }
       result.checked += 1
@@ -96,7 +97,8 @@ public struct SourceVerifier {
         actual = try repo.hashFile(full, asPath: repoPath)
       }
       if actual != blob.oid {
-        result.problems.append(.init(path: entry.path, reason: "differs from commit \(commit.prefix(12))\(result.patched ? " + diff.patch" : "")"))
+        result.problems.append(
+          .init(path: entry.path, reason: "differs from commit \(commit.prefix(12))\(result.patched ? " + diff.patch" : "")"))
       }
     }
     return result

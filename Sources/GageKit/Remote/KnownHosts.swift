@@ -102,8 +102,10 @@ public struct KnownHosts: Sendable {
   static func wildcard(_ pattern: String, _ text: String) -> Bool {
     let p = Array(pattern.utf8)
     let t = Array(text.utf8)
-    var pi = 0, ti = 0
-    var star = -1, mark = 0
+    var pi = 0
+    var ti = 0
+    var star = -1
+    var mark = 0
     while ti < t.count {
       if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == t[ti] {
         pi += 1

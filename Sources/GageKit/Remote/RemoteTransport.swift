@@ -82,10 +82,12 @@ final class TransferContext: GitTransferDelegate {
     guard let methods = sshMethods, tried.count < methods.count else {
       if tried.isEmpty {
         failure = .git(
-          "authentication to \(hostShown) failed: no SSH credentials (no ssh-agent: SSH_AUTH_SOCK is unset; no key in \(home)/.ssh: id_ed25519, id_ecdsa, id_rsa; GAGE_SSH_KEY names another)")
+          "authentication to \(hostShown) failed: no SSH credentials (no ssh-agent: SSH_AUTH_SOCK is unset; no key in \(home)/.ssh: id_ed25519, id_ecdsa, id_rsa; GAGE_SSH_KEY names another)"
+        )
       } else {
         failure = .git(
-          "authentication to \(hostShown) as \(user) failed: the server refused SSH public key authentication with \(tried.joined(separator: ", ")); add the public key to the server's authorized_keys, or load the right key into ssh-agent")
+          "authentication to \(hostShown) as \(user) failed: the server refused SSH public key authentication with \(tried.joined(separator: ", ")); add the public key to the server's authorized_keys, or load the right key into ssh-agent"
+        )
       }
       return nil
     }
@@ -112,7 +114,8 @@ final class TransferContext: GitTransferDelegate {
     // A credential that an earlier connection of this command got through with is used again.
     guard let credential = httpCredential ?? GitCredentialHelper.fill(url: location.url, user: user) else {
       failure = .git(
-        "authentication to \(hostShown) failed: it asks for a user name and password, and git's credential helpers gave none (git credential fill); set one up, e.g. git config --global credential.helper store")
+        "authentication to \(hostShown) failed: it asks for a user name and password, and git's credential helpers gave none (git credential fill); set one up, e.g. git config --global credential.helper store"
+      )
       return nil
     }
     httpCredential = credential
@@ -154,10 +157,12 @@ final class TransferContext: GitTransferDelegate {
       return true
     case .unknown:
       failure = .git(
-        "the host \(hostShown) is not known (its key is not in \(file)); refusing to connect. If you trust it, check its key and add it with:\n  ssh-keyscan \(portOption)\(name) >> \(file)")
+        "the host \(hostShown) is not known (its key is not in \(file)); refusing to connect. If you trust it, check its key and add it with:\n  ssh-keyscan \(portOption)\(name) >> \(file)"
+      )
     case .mismatch(let at):
       failure = .git(
-        "the host key of \(hostShown) differs from the one in \(at): refusing to connect (the server may be impersonated). If its key changed for a good reason, remove the old one with:\n  ssh-keygen -R '\(hostShown)'")
+        "the host key of \(hostShown) differs from the one in \(at): refusing to connect (the server may be impersonated). If its key changed for a good reason, remove the old one with:\n  ssh-keygen -R '\(hostShown)'"
+      )
     case .revoked:
       failure = .git("the host key of \(hostShown) is marked @revoked in known_hosts: refusing to connect")
     }

@@ -57,7 +57,11 @@ public struct RunPusher {
         if summary.made { newRefs.append((RunRefs.meta + run.id, summary.oid)) }
         if let theirs = remote[RunRefs.runs + run.id], theirs != sealed.oid {
           outcomes.append(
-            (run, .conflict("\(location.display) holds a different run under the id \(run.id) (commit \(theirs.description.prefix(12))); not pushed")))
+            (
+              run,
+              .conflict(
+                "\(location.display) holds a different run under the id \(run.id) (commit \(theirs.description.prefix(12))); not pushed")
+            ))
           continue
         }
         sendable.append((run, sealed.oid, summary.oid))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `opref` meta file: `2 <namespace> <op-name>[ <op-version>]` (older Gage: `1 <ns> <op>`).
 public struct OpRef: Sendable, Equatable {
   /// Namespace: the project dir's base name.
@@ -40,5 +42,3 @@ public struct OpRef: Sendable, Equatable {
     return s.contains("%20") ? s.replacingOccurrences(of: "%20", with: " ") : s
   }
 }
-
-import Foundation

@@ -41,7 +41,9 @@ public struct RunAnnotations {
 
   /// Adds a comment; returns its id.
   @discardableResult
-  public func addComment(_ message: String, author: String = AttributeLog.currentUser) throws
+  public func addComment(
+    _ message: String, author: String = AttributeLog.currentUser
+  ) throws
     -> String
   {
     let millis = RunClock.monotonicMillis()
@@ -52,7 +54,9 @@ public struct RunAnnotations {
   }
 
   /// Replaces the text of comment `id` (a unique prefix of it is enough).
-  public func editComment(_ id: String, message: String, author: String = AttributeLog.currentUser)
+  public func editComment(
+    _ id: String, message: String, author: String = AttributeLog.currentUser
+  )
     throws
   {
     let comment = try find(id)

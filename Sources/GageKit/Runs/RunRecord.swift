@@ -108,7 +108,9 @@ public struct RunRecord: Sendable {
     return record
   }
 
-  private static func read(run: Run, form: MetaForm, files: RunFiles, runsDir: String, now: Int64)
+  private static func read(
+    run: Run, form: MetaForm, files: RunFiles, runsDir: String, now: Int64
+  )
     -> RunRecord
   {
     let id = run.id

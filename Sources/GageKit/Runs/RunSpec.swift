@@ -106,7 +106,9 @@ public enum RunSpec {
 
   /// Runs whose id or name is within a small edit distance of `spec` (compared with a
   /// prefix of the same length), closest first.
-  static func nearMatches(_ spec: String, all: [(id: String, name: String)], limit: Int = 5) -> [(
+  static func nearMatches(
+    _ spec: String, all: [(id: String, name: String)], limit: Int = 5
+  ) -> [(
     id: String, name: String
   )] {
     let s = Array(spec.lowercased().utf8)

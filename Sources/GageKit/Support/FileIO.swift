@@ -138,6 +138,30 @@ public enum FileIO {
     return try readAll(fd: fd, path: path)
   }
 
+  /// Up to `count` bytes of the open file `fd`, from `offset` (`pread`, the file position
+  /// untouched) or from the file position; fewer when the file ends sooner, nil on an error.
+  /// The one read loop of stamped files (indexes, manifests whose stamp was just taken).
+  public static func read(fd: Int32, count: Int, offset: Int? = nil) -> [UInt8]? {
+    guard count > 0 else { return [] }
+    var buffer = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      let n = buffer.withUnsafeMutableBytes { raw -> Int in
+        guard let base = raw.baseAddress else { return 0 }
+        if let offset { return pread(fd, base + filled, count - filled, off_t(offset + filled)) }
+        return Glibc.read(fd, base + filled, count - filled)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      if n == 0 { break }
+      filled += n
+    }
+    buffer.removeSubrange(filled...)
+    return buffer
+  }
+
   /// Reads everything left in `fd`: one read for a file whose size `fstat` tells (no
   /// fixed-size chunks, so that thousands of small meta files read fast).
   public static func readAll(fd: Int32, path: String) throws -> [UInt8] {

@@ -4,7 +4,10 @@ import GageKit
 
 /// Options shared by commands that read or write runs.
 struct RunsOptions: ParsableArguments {
-  @Option(name: .customLong("runs"), help: ArgumentHelp("Runs dir (default: $GAGE_RUNS, $RUNS_DIR, the Gage file's $runs-dir, <project>/.gage/runs, ~/.gage/runs).", valueName: "PATH"))
+  @Option(
+    name: .customLong("runs"),
+    help: ArgumentHelp(
+      "Runs dir (default: $GAGE_RUNS, $RUNS_DIR, the Gage file's $runs-dir, <project>/.gage/runs, ~/.gage/runs).", valueName: "PATH"))
   var runsDir: String?
 
   /// The runs dir for the project around the working directory; an error when it names
@@ -22,7 +25,8 @@ enum Project {
     let cwd = FileManager.default.currentDirectoryPath
     guard let path = GageFile.find(from: cwd) else {
       throw GageError.notFound(
-        "no Gage file in \(cwd) or its parents; create gage.toml (or gage.yaml, gage.json) with an operation, e.g.\n\n  [hello]\n  exec = \"echo hello\"\n")
+        "no Gage file in \(cwd) or its parents; create gage.toml (or gage.yaml, gage.json) with an operation, e.g.\n\n  [hello]\n  exec = \"echo hello\"\n"
+      )
     }
     return try GageFile.load(path: path)
   }

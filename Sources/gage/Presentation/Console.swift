@@ -10,7 +10,8 @@ import GageKit
 enum Console {
   static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
   static let stdinIsTerminal = isatty(STDIN_FILENO) == 1
-  static let useColor = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+  static let useColor =
+    stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
   /// Prints a line to stdout.

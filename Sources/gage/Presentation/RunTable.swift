@@ -4,7 +4,9 @@ import GageKit
 /// laid out by `Table`, with status colors on a terminal, fitted to the terminal's width.
 enum RunTable {
   /// The lines of the table (header first).
-  static func lines(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:])
+  static func lines(
+    _ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:]
+  )
     -> [String]
   {
     var cells: [[String]] = []
@@ -54,8 +56,7 @@ enum RunTable {
   }
 
   /// Prints the table.
-  static func print(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:])
-  {
+  static func print(_ rows: [(index: Int, record: RunRecord)], archiveNames: [String: String] = [:]) {
     for line in lines(rows, archiveNames: archiveNames) { Console.print(line) }
   }
 }

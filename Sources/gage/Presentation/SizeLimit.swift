@@ -30,7 +30,8 @@ enum SizeLimit {
     }
     guard let n = Double(digits), n >= 0, let bytes = Int(exactly: (n * Double(factor)).rounded(.down)) else {
       throw GageError.invalidInput(
-        "invalid size \"\(text)\": expected a number (at most 8 exabytes) with an optional K, M, G or T (powers of 1000) or Ki, Mi, Gi, Ti (of 1024)")
+        "invalid size \"\(text)\": expected a number (at most 8 exabytes) with an optional K, M, G or T (powers of 1000) or Ki, Mi, Gi, Ti (of 1024)"
+      )
     }
     return bytes
   }

@@ -23,7 +23,8 @@ struct ArchiveCommandTests {
 
     let contents = try project.gage(["archive", "contents", archive])
     #expect(contents.exitCode == 0, "\(contents)")
-    #expect(contents.stdout.contains(run.id) && contents.stdout.contains(run.name) && contents.stdout.contains("make  completed"), "\(contents)")
+    #expect(
+      contents.stdout.contains(run.id) && contents.stdout.contains(run.name) && contents.stdout.contains("make  completed"), "\(contents)")
     let json = try project.gage(["archive", "contents", "--json", archive])
     let parsed = try JSONValue.parse(json.stdout)
     #expect(parsed.arrayValue?.first?["id"]?.stringValue == run.id, "\(json)")
@@ -93,7 +94,9 @@ struct ArchiveCommandTests {
     #expect(listing.contains("-r-xr-xr-x 0/0"), "executable files keep their x bits: \(listing)")
   }
 
-  @Test("The same run exported from two runs dirs, under another TZ, umask and time, gives the same bytes", arguments: ["tar", "tar.gz", "tar.zst"])
+  @Test(
+    "The same run exported from two runs dirs, under another TZ, umask and time, gives the same bytes",
+    arguments: ["tar", "tar.gz", "tar.zst"])
   func deterministic(_ ext: String) throws {
     let project = try ArchiveFixture.project()
     defer { project.remove() }

@@ -157,7 +157,9 @@ struct BoundedMemoryTests {
     let runs = big.project.runs(in: runsDir)
     #expect(runs.count == 1)
     if let run = runs.first {
-      #expect(try FileDigest.ofFile(FileIO.join(run.runDir, "big.bin")) == FileDigest.ofFile(FileIO.join(big.project.runs()[0].runDir, "big.bin")))
+      #expect(
+        try FileDigest.ofFile(FileIO.join(run.runDir, "big.bin")) == FileDigest.ofFile(FileIO.join(big.project.runs()[0].runDir, "big.bin"))
+      )
     }
   }
 }

@@ -60,7 +60,8 @@ struct HostileArchiveTests {
       for text in expected {
         #expect(result.stderr.contains(text), "\(text) not in: \(result)", sourceLocation: sourceLocation)
       }
-      #expect(result.stderr.contains("nothing was imported") || result.stderr.contains("corrupt"), "\(result)", sourceLocation: sourceLocation)
+      #expect(
+        result.stderr.contains("nothing was imported") || result.stderr.contains("corrupt"), "\(result)", sourceLocation: sourceLocation)
       #expect(try Listing.snapshot(target) == before, "the runs dir changed", sourceLocation: sourceLocation)
       let verify = try project.gage(["archive", "verify", archive])
       #expect(verify.exitCode == 3, "\(verify)", sourceLocation: sourceLocation)

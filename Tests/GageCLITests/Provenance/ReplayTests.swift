@@ -27,9 +27,11 @@ struct ReplayTests {
 
   /// A git project with those operations.
   static func project() throws -> TestProject {
-    let p = try TestProject(operations: operations, files: [
-      "params.json": "{\"seed\": 1}\n", "lib.txt": "library\n", ".gitignore": ".gage/\n",
-    ])
+    let p = try TestProject(
+      operations: operations,
+      files: [
+        "params.json": "{\"seed\": 1}\n", "lib.txt": "library\n", ".gitignore": ".gage/\n",
+      ])
     try GitRepo.make(at: p.dir, commit: true)
     return p
   }
@@ -132,7 +134,8 @@ struct ReplayTests {
     var bytes = try FileIO.readBytes(archive)
     let needle = Array("RESULT-42".utf8)
     // The file body starts a 512-byte tar block; the command text in meta files does not.
-    let at = try #require(stride(from: 0, to: bytes.count - needle.count, by: 512).first { Array(bytes[$0..<($0 + needle.count)]) == needle })
+    let at = try #require(
+      stride(from: 0, to: bytes.count - needle.count, by: 512).first { Array(bytes[$0..<($0 + needle.count)]) == needle })
     bytes[at + 8] = UInt8(ascii: "3")
     let tampered = p.tmp.path("tampered.tar")
     try FileIO.write(bytes, to: tampered)

@@ -14,7 +14,9 @@ import Testing
 /// can refuse it; the positive control pulls the run re-made by the same helpers.
 @Suite("gage pull from a hostile remote", .serialized)
 struct HostileRemoteTests {
-  @Test("Positive control: a run gage pushed pulls whole (links, an executable, control characters in names), and so does the run re-made by hand from its objects")
+  @Test(
+    "Positive control: a run gage pushed pulls whole (links, an executable, control characters in names), and so does the run re-made by hand from its objects"
+  )
   func controlPullsFine() throws {
     let names = ["tab\there.txt", "line\nbreak.txt", "bell\u{07}.txt"]
     var files = ["train.py": "print('train')\n"]
@@ -52,7 +54,9 @@ struct HostileRemoteTests {
     case noMetaDir, noManifest, emptyTree, metaIsAFile, extraEntry, refToATree, refToABlob
   }
 
-  @Test("A ref whose object is not a run: no meta dir, no manifest, an empty tree, meta as a file, an extra entry, a tree or blob instead of a commit", arguments: NotARun.allCases)
+  @Test(
+    "A ref whose object is not a run: no meta dir, no manifest, an empty tree, meta as a file, an extra entry, a tree or blob instead of a commit",
+    arguments: NotARun.allCases)
   func notARun(_ shape: NotARun) throws {
     let project = try ArchiveFixture.project(runs: 1)
     defer { project.remove() }
@@ -171,7 +175,9 @@ struct HostileRemoteTests {
     case climbsOut, absolute, climbsThroughALink, directoryThroughALink, fileThroughALink
   }
 
-  @Test("Links: out of the run by .., absolute, out through another link, a directory or a file of the same name written through one", arguments: LinkCase.allCases)
+  @Test(
+    "Links: out of the run by .., absolute, out through another link, a directory or a file of the same name written through one",
+    arguments: LinkCase.allCases)
   func links(_ shape: LinkCase) throws {
     let project = try ArchiveFixture.project(runs: 1)
     defer { project.remove() }
@@ -252,7 +258,9 @@ struct HostileRemoteTests {
     case file, fileInSubdirectory, runDir, metaFile, annotation
   }
 
-  @Test("The same name twice in one tree (run dir, subdirectory, top, meta, annotations): refused before anything is written over or through the first", arguments: Twice.allCases)
+  @Test(
+    "The same name twice in one tree (run dir, subdirectory, top, meta, annotations): refused before anything is written over or through the first",
+    arguments: Twice.allCases)
   func namedTwice(_ shape: Twice) throws {
     let project = try ArchiveFixture.project(runs: 1)
     defer { project.remove() }
@@ -262,7 +270,9 @@ struct HostileRemoteTests {
     switch shape {
     case .file:
       // The manifest lists the second: written over the first, the run would pass.
-      parts.files += [ForgedEntry("100644", "dup.txt", try forge.blob("first\n")), ForgedEntry("100644", "dup.txt", try forge.blob("second\n"))]
+      parts.files += [
+        ForgedEntry("100644", "dup.txt", try forge.blob("first\n")), ForgedEntry("100644", "dup.txt", try forge.blob("second\n")),
+      ]
       parts.list("dup.txt", "second\n")
       try scene.expectRejected(try parts.commit(forge), ["\(id)/dup.txt: named twice in one tree"])
     case .fileInSubdirectory:
@@ -281,7 +291,8 @@ struct HostileRemoteTests {
     case .annotation:
       let name = "01HZZZZZZZZZZZZZZZZZZZZZZZ.json"
       let entries = try forge.tree([
-        ForgedEntry("100644", name, try forge.blob("{\"label\": \"a\"}")), ForgedEntry("100644", name, try forge.blob("{\"label\": \"b\"}")),
+        ForgedEntry("100644", name, try forge.blob("{\"label\": \"a\"}")),
+        ForgedEntry("100644", name, try forge.blob("{\"label\": \"b\"}")),
       ])
       let commit = try forge.commit(forge.tree([ForgedEntry("40000", id + ".user", entries)]))
       // The sealed commit stays the one gage pushed: only the annotations are hostile.
@@ -291,13 +302,17 @@ struct HostileRemoteTests {
       let push = try project.gage(["push", scene.remote])
       #expect(push.exitCode == 1, "\(push)")
       #expect(
-        push.stderr.contains("holds annotations of run \(scene.run.name) (\(id.prefix(8))) that are not valid (\(id).user/\(name): named twice in one tree); nothing was pushed"),
+        push.stderr.contains(
+          "holds annotations of run \(scene.run.name) (\(id.prefix(8))) that are not valid (\(id).user/\(name): named twice in one tree); nothing was pushed"
+        ),
         "\(push)")
       #expect(try forge.git(["rev-parse", "refs/gage/user/\(id)"]) == commit)
     }
   }
 
-  @Test("Refs under refs/gage/runs/ that are not run ids (not an id, in capitals, with a fullwidth digit) are no runs: never fetched nor placed")
+  @Test(
+    "Refs under refs/gage/runs/ that are not run ids (not an id, in capitals, with a fullwidth digit) are no runs: never fetched nor placed"
+  )
   func refsThatAreNotRunIDs() throws {
     let project = try ArchiveFixture.project(runs: 1)
     defer { project.remove() }
@@ -328,7 +343,8 @@ struct HostileRemoteTests {
     #expect(refs.split(separator: "\n") == ["refs/gage/runs/\(id)"], "\(refs)")
 
     // Named explicitly, such a ref is no run either.
-    let named = try GageCLI.run(["pull", scene.remote, "not-an-id", "--runs", project.tmp.path("named")], in: project.tmp.path(), home: scene.home)
+    let named = try GageCLI.run(
+      ["pull", scene.remote, "not-an-id", "--runs", project.tmp.path("named")], in: project.tmp.path(), home: scene.home)
     #expect(named.exitCode == 1, "\(named)")
     #expect(named.stderr.contains("no run of \(scene.remote) matches \"not-an-id\""), "\(named)")
     #expect(project.runsDirEntries(project.tmp.path("named")).filter { $0 != ".gage.git" }.isEmpty)
@@ -339,7 +355,9 @@ struct HostileRemoteTests {
     case anotherRunsDirs, anotherRunsMeta, anotherRunRenamed
   }
 
-  @Test("The ref's id differs from the run the commit holds: another run's dirs, another run's meta dir, another run re-filed under the ref's id", arguments: OtherID.allCases)
+  @Test(
+    "The ref's id differs from the run the commit holds: another run's dirs, another run's meta dir, another run re-filed under the ref's id",
+    arguments: OtherID.allCases)
   func idMismatch(_ shape: OtherID) throws {
     let project = try ArchiveFixture.project(runs: 1)
     defer { project.remove() }
@@ -371,7 +389,9 @@ struct HostileRemoteTests {
     }
   }
 
-  @Test("A sealed part carrying proc/lock (which would make the run read as running here, and gage stop signal its PID) is refused, even sealed")
+  @Test(
+    "A sealed part carrying proc/lock (which would make the run read as running here, and gage stop signal its PID) is refused, even sealed"
+  )
   func lockFile() throws {
     let project = try ArchiveFixture.project(runs: 1)
     defer { project.remove() }
@@ -382,10 +402,13 @@ struct HostileRemoteTests {
     proc.append(ForgedEntry("100644", "lock", try forge.blob("1")))
     parts.seal["proc/lock"] = FileDigest.hex(Array("1".utf8))
     try parts.replace(meta: "proc", with: ForgedEntry("40000", "proc", try forge.tree(proc)))
-    try scene.expectRejected(try parts.commit(forge), ["\(id).meta/proc/lock: a lock file: only a running run has one, and only finished runs travel"])
+    try scene.expectRejected(
+      try parts.commit(forge), ["\(id).meta/proc/lock: a lock file: only a running run has one, and only finished runs travel"])
   }
 
-  @Test("An unfinished run whose runner names this host and a PID without a start time is refused, even sealed (it would read running here and point gage stop at that PID)")
+  @Test(
+    "An unfinished run whose runner names this host and a PID without a start time is refused, even sealed (it would read running here and point gage stop at that PID)"
+  )
   func unfinishedRun() throws {
     let project = try ArchiveFixture.project(runs: 1)
     defer { project.remove() }
@@ -409,7 +432,10 @@ struct HostileRemoteTests {
     let (forge, id) = (scene.forge, scene.id)
     let name = "01a24e80-160e-4000-862a-d727254dbb9b.json"
     let cases = [
-      (#"{"author": "a", "set": {"comment:0001": {"msg": "hi", "timestamp": 1e300}}, "delete": []}"#, "comment 0001 holds an impossible timestamp"),
+      (
+        #"{"author": "a", "set": {"comment:0001": {"msg": "hi", "timestamp": 1e300}}, "delete": []}"#,
+        "comment 0001 holds an impossible timestamp"
+      ),
       (#"{"author": "a", "set": {"label": 7}, "delete": []}"#, "its label is not a string"),
     ]
     for (entry, message) in cases {
@@ -437,7 +463,8 @@ struct HostileRemoteTests {
     case .submodule:
       let commit = try forge.git(["rev-parse", "refs/gage/runs/\(id)"])
       parts.files.append(ForgedEntry("160000", "vendor", commit))
-      message = "\(id)/vendor: git mode 160000 is not a file (100644, 100755), link (120000) or directory (40000); submodules are not run files"
+      message =
+        "\(id)/vendor: git mode 160000 is not a file (100644, 100755), link (120000) or directory (40000); submodules are not run files"
     case .groupWritable, .allBitsSet:
       let mode = shape == .groupWritable ? "100664" : "100777"
       parts.files.append(ForgedEntry(mode, "odd.txt", try forge.blob("odd\n")))
@@ -466,7 +493,8 @@ struct HostileRemoteTests {
       parts.list(Array(repeating: "d", count: levels).joined(separator: "/") + "/leaf.txt", "bottom\n")
       return try parts.commit(forge)
     }
-    try scene.expectRejected(try nested(256), ["\(id)/" + Array(repeating: "d", count: 256).joined(separator: "/") + ": nested more than 256 directories deep"])
+    try scene.expectRejected(
+      try nested(256), ["\(id)/" + Array(repeating: "d", count: 256).joined(separator: "/") + ": nested more than 256 directories deep"])
 
     try forge.setRef("refs/gage/runs/\(id)", try nested(255))
     let (pulled, runsDir) = try scene.pull()

@@ -167,7 +167,9 @@ struct RemoteCommandTests {
     #expect(staged.exitCode == 0, "\(staged)")
     let push = try project.gage(["push", remote])
     #expect(push.exitCode == 3, "\(push)")
-    #expect(push.stderr.contains("not pushed: run \(changed.name) (\(changed.id.prefix(8))) no longer verifies (modified sub/100%.txt)"), "\(push)")
+    #expect(
+      push.stderr.contains("not pushed: run \(changed.name) (\(changed.id.prefix(8))) no longer verifies (modified sub/100%.txt)"),
+      "\(push)")
     #expect(push.stdout.contains("pushed \(runs[1].name)"), "\(push)")
     let refs = try Self.remoteRefs(remote, in: project.dir)
     #expect(refs["refs/gage/runs/\(changed.id)"] == nil)

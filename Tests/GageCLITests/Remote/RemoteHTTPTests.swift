@@ -67,7 +67,8 @@ struct RemoteHTTPTests {
       #expect(result.exitCode == 1, "\(command): \(result)")
       #expect(
         result.stderr.contains(
-          "authentication to 127.0.0.1:\(server.port) failed: the user name and password from git's credential helper (git credential fill) were refused"),
+          "authentication to 127.0.0.1:\(server.port) failed: the user name and password from git's credential helper (git credential fill) were refused"
+        ),
         "\(command): \(result)")
       // git credential reject removed the refused password from the store.
       #expect(try readFile(FileIO.join(wrong, ".git-credentials")) == "", "\(command)")

@@ -34,7 +34,9 @@ struct RemoteServerTests {
     return path
   }
 
-  @Test("git daemon: 200 runs pushed, pushed again (nothing sent), pulled on a second host and verified; annotations made on both hosts meet on both")
+  @Test(
+    "git daemon: 200 runs pushed, pushed again (nothing sent), pulled on a second host and verified; annotations made on both hosts meet on both"
+  )
   func daemonRoundTrip() throws {
     let project = try ArchiveFixture.project(runs: 200, operation: "plain")
     defer { project.remove() }
@@ -109,7 +111,9 @@ struct RemoteServerTests {
     #expect(settled.stdout.contains("\(url) is up to date (200 runs)"), "\(settled)")
   }
 
-  @Test("A push refused by the server's pre-receive hook: exit 1 with the hook's reason; nothing changes but the .gage.git cache, on either side")
+  @Test(
+    "A push refused by the server's pre-receive hook: exit 1 with the hook's reason; nothing changes but the .gage.git cache, on either side"
+  )
   func refusedPush() throws {
     let project = try ArchiveFixture.project(runs: 2)
     defer { project.remove() }
@@ -235,7 +239,8 @@ struct RemoteServerTests {
     try SSHServer.generateKey(at: key)
     let refused = try failing(["pull", url])
     #expect(
-      refused.stderr.contains("authentication to \(host) as \(server.user) failed: the server refused SSH public key authentication with key \(key);"),
+      refused.stderr.contains(
+        "authentication to \(host) as \(server.user) failed: the server refused SSH public key authentication with key \(key);"),
       "public key authentication with \(key): \(refused)")
   }
 }

@@ -28,7 +28,9 @@ struct ExporterTests {
     }
   }
 
-  @Test("The same runs give the same bytes: from a copy of the runs dir with other times, in any order", arguments: ["tar", "tar.gz", "tar.zst"])
+  @Test(
+    "The same runs give the same bytes: from a copy of the runs dir with other times, in any order",
+    arguments: ["tar", "tar.gz", "tar.zst"])
   func deterministic(_ ext: String) throws {
     let (p, runs) = try LibraryRuns.project(runs: 2)
     defer { p.remove() }

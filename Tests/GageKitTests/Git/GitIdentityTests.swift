@@ -72,10 +72,12 @@ struct GitIdentityTests {
 
   @Test func treeIsWhatGitWritesForExactlyTheStagedFiles() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      ".gitignore": "*.log\n", "a.py": "a\n", "mod.py": "m\n", "gone.py": "g\n", "dir/x.txt": "x\n",
-      "excluded.md": "e\n",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        ".gitignore": "*.log\n", "a.py": "a\n", "mod.py": "m\n", "gone.py": "g\n", "dir/x.txt": "x\n",
+        "excluded.md": "e\n",
+      ])
     try GitTestFiles.write(repo.path, "run.sh", "#!/bin/sh\n", mode: 0o755)
     try GitTestFiles.link(repo.path, "link.py", to: "a.py")
     try GitRepo.commitAll(repo.path, "more")
@@ -96,10 +98,12 @@ struct GitIdentityTests {
 
   @Test func patchAppliedToTheCommitGivesExactlyTheStagedTrackedFiles() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      "a.py": "line 1\nline 2\nline 3\n", "gone.py": "bye\n", "my file ü.txt": "old\n", "same.txt": "s\n",
-      "no-newline.txt": "x",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        "a.py": "line 1\nline 2\nline 3\n", "gone.py": "bye\n", "my file ü.txt": "old\n", "same.txt": "s\n",
+        "no-newline.txt": "x",
+      ])
     try GitTestFiles.write(repo.path, "model.bin", GitTestFiles.randomBytes(4096))
     try GitTestFiles.write(repo.path, "tool.sh", "#!/bin/sh\n")
     try GitRepo.commitAll(repo.path, "binary")
@@ -143,7 +147,8 @@ struct GitIdentityTests {
 
   @Test func patchOfASubfolderProjectHoldsOnlyItsFilesAndAppliesAtTheRoot() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["outside.txt": "o\n", "sub/proj/a.py": "a\n", "sub/proj/b.bin": "b\n"])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial", files: ["outside.txt": "o\n", "sub/proj/a.py": "a\n", "sub/proj/b.bin": "b\n"])
     let commit = try GitRepo.head(repo.path)
     let proj = repo.path("sub/proj")
     try GitTestFiles.write(repo.path, "outside.txt", "changed outside\n")
@@ -189,10 +194,12 @@ struct GitIdentityTests {
 
   @Test func lfsTrackedFilesAreListed() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      ".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\n", "a.py": "a\n",
-      "model.bin": "version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        ".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\n", "a.py": "a\n",
+        "model.bin": "version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n",
+      ])
     let json = try SourceScan.scan(projectDir: repo.path, spec: .defaults, pruned: []).gitJSON()
     #expect(json.stringArray("lfs") == ["model.bin"])
   }

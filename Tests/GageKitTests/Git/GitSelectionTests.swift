@@ -12,13 +12,15 @@ import Testing
 struct GitSelectionTests {
   @Test func cleanRepositoryStagesEveryTrackedFileWhateverItsKind() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      "train.py": "lr = 0.1\n",
-      "src/model.py": "x = 1\n",
-      ".gitignore": "*.log\n",
-      ".github/workflows/ci.yml": "on: push\n",
-      "big.txt": String(repeating: "0123456789abcdef\n", count: 12_000),
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        "train.py": "lr = 0.1\n",
+        "src/model.py": "x = 1\n",
+        ".gitignore": "*.log\n",
+        ".github/workflows/ci.yml": "on: push\n",
+        "big.txt": String(repeating: "0123456789abcdef\n", count: 12_000),
+      ])
     try GitTestFiles.write(repo.path, "weights.bin", GitTestFiles.randomBytes(300))
     try GitRepo.commitAll(repo.path, "binary")
     let (scan, expected) = try scanExpectingGitView(repo.path)
@@ -55,9 +57,11 @@ struct GitSelectionTests {
 
   @Test func ignoredFilesAreNeverStagedAndAnIgnoredFolderIsOneExcludedLine() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      ".gitignore": "*.log\n.env\ncache/\ndata/\n", "train.py": "t\n",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        ".gitignore": "*.log\n.env\ncache/\ndata/\n", "train.py": "t\n",
+      ])
     try GitTestFiles.write(repo.path, ".env", "SECRET=1\n")
     try GitTestFiles.write(repo.path, "run.log", "log\n")
     try GitTestFiles.write(repo.path, "sub/deep.log", "log\n")
@@ -125,7 +129,9 @@ struct GitSelectionTests {
 
   @Test func submoduleFilesAreStagedAndItsCommitRecorded() throws {
     let lib = try TempDir(prefix: "gage-lib")
-    try GitRepo.make(at: lib.path, commit: true, message: "initial", files: ["lib.py": "def f(): pass\n", "inner/data.txt": "d\n", ".gitignore": "*.bin\n"])
+    try GitRepo.make(
+      at: lib.path, commit: true, message: "initial",
+      files: ["lib.py": "def f(): pass\n", "inner/data.txt": "d\n", ".gitignore": "*.bin\n"])
     let repo = try TempDir()
     try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["main.py": "import lib\n"])
     try GitRepo.run(["submodule", "add", "-q", lib.path, "vendor/lib"], in: repo.path)
@@ -135,8 +141,11 @@ struct GitSelectionTests {
     try GitTestFiles.write(repo.path, "vendor/lib/blob.bin", "b")
 
     let (scan, expected) = try scanExpectingGitView(repo.path)
-    #expect(scan.stagedPaths == [".gitmodules", "main.py", "vendor/lib/.gitignore", "vendor/lib/inner/data.txt",
-      "vendor/lib/lib.py", "vendor/lib/new.py"])
+    #expect(
+      scan.stagedPaths == [
+        ".gitmodules", "main.py", "vendor/lib/.gitignore", "vendor/lib/inner/data.txt",
+        "vendor/lib/lib.py", "vendor/lib/new.py",
+      ])
     let json = try scan.gitJSON()
     let subCommit = try GitRepo.head(repo.path("vendor/lib"))
     #expect(json["submodules"] == .object(["vendor/lib": .string(subCommit)]))
@@ -158,8 +167,11 @@ struct GitSelectionTests {
     try GitTestFiles.write(nested, "scratch.py", "s\n")
 
     let (scan, expected) = try scanExpectingGitView(repo.path)
-    #expect(scan.stagedPaths == ["main.py", "third_party/README.txt", "third_party/tool/.gitignore",
-      "third_party/tool/scratch.py", "third_party/tool/tool.py"])
+    #expect(
+      scan.stagedPaths == [
+        "main.py", "third_party/README.txt", "third_party/tool/.gitignore",
+        "third_party/tool/scratch.py", "third_party/tool/tool.py",
+      ])
     let json = try scan.gitJSON()
     #expect(json["submodules"] == .object(["third_party/tool": .string(try GitRepo.head(nested))]))
     try expectTreeMatchesGit(scan, repoRoot: repo.path, expected: expected)
@@ -241,9 +253,11 @@ struct GitSelectionTests {
 
   @Test func namesWithSpacesAndUnicodeAreStaged() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      "my file.txt": "a\n", "données/été.py": "b\n", "日本語 テスト.md": "c\n", "emoji 🎉/x y.txt": "d\n",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        "my file.txt": "a\n", "données/été.py": "b\n", "日本語 テスト.md": "c\n", "emoji 🎉/x y.txt": "d\n",
+      ])
     try GitTestFiles.write(repo.path, "new folder/naïve café.txt", "e\n")
     try GitTestFiles.write(repo.path, "my file.txt", "changed\n")
 
@@ -260,10 +274,12 @@ struct GitSelectionTests {
 
   @Test func projectInASubfolderStagesOnlyItsFilesWithPathsRelativeToIt() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      "top.txt": "top\n", "sub/other.txt": "o\n", "sub/proj/a.py": "a\n", "sub/proj/pkg/b.py": "b\n",
-      "sub/proj/.gitignore": "*.log\n", ".gitignore": "*.secret\n",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        "top.txt": "top\n", "sub/other.txt": "o\n", "sub/proj/a.py": "a\n", "sub/proj/pkg/b.py": "b\n",
+        "sub/proj/.gitignore": "*.log\n", ".gitignore": "*.secret\n",
+      ])
     let proj = repo.path("sub/proj")
     try GitTestFiles.write(proj, "new.py", "n\n")
     try GitTestFiles.write(proj, "x.log", "x\n")
@@ -305,7 +321,8 @@ struct GitSelectionTests {
   @Test
   func projectInASubfolderWhoseNameHasGlobCharacters() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["exp[1]/a.py": "a\n", "exp[1]/b.py": "b\n", "exp1/other.py": "o\n"])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial", files: ["exp[1]/a.py": "a\n", "exp[1]/b.py": "b\n", "exp1/other.py": "o\n"])
     let proj = repo.path("exp[1]")
     try GitTestFiles.write(proj, "a.py", "changed\n")
     try GitTestFiles.write(proj, "new.py", "n\n")
@@ -368,9 +385,11 @@ struct GitSelectionTests {
 
   @Test func excludePatternsFilterTheGitSet() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      "a.py": "a\n", "README.md": "r\n", "docs/guide.md": "g\n", "docs/conf.py": "c\n", "tests/t.py": "t\n",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        "a.py": "a\n", "README.md": "r\n", "docs/guide.md": "g\n", "docs/conf.py": "c\n", "tests/t.py": "t\n",
+      ])
     try GitTestFiles.write(repo.path, "notes.md", "n\n")
     let spec = SourceCodeSpec.patterns(["-*.md", "-tests"])
     let (scan, _) = try scanExpectingGitView(repo.path, spec: spec) { $0.hasSuffix(".md") || $0.hasPrefix("tests/") }
@@ -383,7 +402,8 @@ struct GitSelectionTests {
 
   @Test func includePatternNamingAnIgnoredFileNeverStagesIt() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [".gitignore": ".env\ncache/\n", "a.py": "a\n", "b.txt": "b\n"])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial", files: [".gitignore": ".env\ncache/\n", "a.py": "a\n", "b.txt": "b\n"])
     try GitTestFiles.write(repo.path, ".env", "SECRET=1\n")
     try GitTestFiles.write(repo.path, "cache/c.py", "c\n")
     let spec = SourceCodeSpec.patterns(["*.py", ".env", "cache/**"])
@@ -397,7 +417,8 @@ struct GitSelectionTests {
   @Test
   func dirPatternExcludesADirectoryInsideGit() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", "build/out.py": "o\n", "build/sub/x.py": "x\n"])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial", files: ["a.py": "a\n", "build/out.py": "o\n", "build/sub/x.py": "x\n"])
     let spec = SourceCodeSpec.patterns(["-build dir"])
     let (scan, _) = try scanExpectingGitView(repo.path, spec: spec) { $0.hasPrefix("build/") }
     #expect(scan.stagedPaths == ["a.py"])
@@ -413,7 +434,8 @@ struct GitSelectionTests {
 
   @Test func crlfWorkTreeCopyOfAnLFCommitIsCleanWhenGitSaysSo() throws {
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [".gitattributes": "* text=auto\n", "a.txt": "one\ntwo\n", "b.txt": "b\n"])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial", files: [".gitattributes": "* text=auto\n", "a.txt": "one\ntwo\n", "b.txt": "b\n"])
     try GitTestFiles.write(repo.path, "a.txt", "one\r\ntwo\r\n")
     // git calls the file modified until its index entry is refreshed (the size differs);
     // `git add` renormalizes it to the committed blob, and git then reports the tree clean.

@@ -34,7 +34,8 @@ struct GitStagingEdgeTests {
     }
     let message = error?.message ?? ""
     #expect(message.contains("belongs to another user"), "message: \(message)")
-    #expect(!message.contains("not owned by current user") && !message.contains("safe.directory' was not found"),
+    #expect(
+      !message.contains("not owned by current user") && !message.contains("safe.directory' was not found"),
       "libgit2's raw text leaked: \(message)")
   }
 
@@ -56,7 +57,8 @@ struct GitStagingEdgeTests {
       in: repo.path, environment: env)
     #expect(result.exitCode != 0, "the preview must fail; it printed: \(result.stdout)")
     #expect(result.stderr.contains("belongs to another user"), "stderr: \(result.stderr)")
-    #expect(!result.stderr.contains("not owned by current user") && !result.stderr.contains("safe.directory' was not found"),
+    #expect(
+      !result.stderr.contains("not owned by current user") && !result.stderr.contains("safe.directory' was not found"),
       "libgit2's raw text leaked: \(result.stderr)")
   }
 
@@ -194,9 +196,11 @@ struct GitStagingEdgeTests {
       return
     }
     let repo = try TempDir()
-    try GitRepo.make(at: repo.path, commit: true, message: "initial", files: [
-      "gage.toml": "[train]\nexec = \"python train.py\"\n", "train.py": "lr = 0.1\n", ".gitignore": ".env\ncache/\n",
-    ])
+    try GitRepo.make(
+      at: repo.path, commit: true, message: "initial",
+      files: [
+        "gage.toml": "[train]\nexec = \"python train.py\"\n", "train.py": "lr = 0.1\n", ".gitignore": ".env\ncache/\n",
+      ])
     try GitTestFiles.write(repo.path, ".env", "SECRET=1\n")
     try GitTestFiles.write(repo.path, "cache/a.txt", "a")
     try GitTestFiles.write(repo.path, "new.py", "n\n")

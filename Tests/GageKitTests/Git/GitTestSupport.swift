@@ -192,7 +192,9 @@ enum GitIds {
   /// inside `repoRoot`), with `gitlinks` (project-relative path → commit) for nested
   /// repositories: a temporary index, `git add -f`, `git update-index --cacheinfo`,
   /// `git write-tree --prefix=<path>/`.
-  static func tree(repoRoot: String, projectDir: String, staged: Set<String>, gitlinks: [String: String] = [:]) throws
+  static func tree(
+    repoRoot: String, projectDir: String, staged: Set<String>, gitlinks: [String: String] = [:]
+  ) throws
     -> String
   {
     let scratch = try TempDir(prefix: "gage-index")
@@ -295,7 +297,8 @@ func scanExpectingGitView(
   let expected = try GitExpectation(projectDir: projectDir, runsDirs: runsDirs)
   #expect(scan.isGit, "the project is in a git work tree", sourceLocation: sourceLocation)
   expectSamePaths(scan.stagedPaths, expected.files.filter { !patternExcludes($0) }, sourceLocation: sourceLocation)
-  #expect(!scan.stagedPaths.contains { $0 == ".git" || $0.hasPrefix(".git/") || $0.contains("/.git/") },
+  #expect(
+    !scan.stagedPaths.contains { $0 == ".git" || $0.hasPrefix(".git/") || $0.contains("/.git/") },
     "nothing of .git is staged", sourceLocation: sourceLocation)
   return (scan, expected)
 }

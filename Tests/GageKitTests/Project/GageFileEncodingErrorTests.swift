@@ -40,12 +40,30 @@ extension ProjectTests {
       // TOMLKit cuts a string at a NUL: refused where it is written, in any string.
       ("gage.toml", "[train]\nexec = \"python\\u0000 train.py\"\n", "gage.toml:2:15", "invalid TOML: a string holds a NUL character"),
       ("gage.toml", "[train]\nexec = [\"python\", \"x\\U00000000\"]\n", "gage.toml:2:21", "invalid TOML: a string holds a NUL character"),
-      ("gage.toml", "[train]\nexec = \"python\"\u{0}\n[other]\n", "gage.toml:2:16", "invalid TOML: a NUL character, which would end the file there"),
-      ("gage.yaml", "train:\n  exec: \"python\\0 train.py\"\n", "gage.yaml:2:3", "\"exec\" of operation \"train\" \(nulInCommand) 7; a command cannot contain one"),
-      ("gage.yaml", "train:\n  exec: [python, \"a\\0\"]\n", "gage.yaml:2:18", "\"exec[1]\" of operation \"train\" \(nulInCommand) 2; a command cannot contain one"),
-      ("gage.json", "{\"train\": {\"exec\": {\"run\": \"python\\u0000\"}}}", "gage.json:1:21", "\"exec.run\" of operation \"train\" \(nulInCommand) 7; a command cannot contain one"),
-      ("gage.json", "{\"train\": {\"exec\": \"x\", \"env\": {\"A\": \"1\\u0000\"}}}", "gage.json:1:33", "\"env.A\" of operation \"train\" \(nulInCommand) 2; an environment variable cannot contain one"),
-      ("gage.yaml", "train:\n  exec: x\n  env:\n    \"A\\0\": 1\n", "gage.yaml:4:5", "\"env.A\u{0}\" of operation \"train\" \(nulInCommand) 2; an environment variable's name cannot contain one"),
+      (
+        "gage.toml", "[train]\nexec = \"python\"\u{0}\n[other]\n", "gage.toml:2:16",
+        "invalid TOML: a NUL character, which would end the file there"
+      ),
+      (
+        "gage.yaml", "train:\n  exec: \"python\\0 train.py\"\n", "gage.yaml:2:3",
+        "\"exec\" of operation \"train\" \(nulInCommand) 7; a command cannot contain one"
+      ),
+      (
+        "gage.yaml", "train:\n  exec: [python, \"a\\0\"]\n", "gage.yaml:2:18",
+        "\"exec[1]\" of operation \"train\" \(nulInCommand) 2; a command cannot contain one"
+      ),
+      (
+        "gage.json", "{\"train\": {\"exec\": {\"run\": \"python\\u0000\"}}}", "gage.json:1:21",
+        "\"exec.run\" of operation \"train\" \(nulInCommand) 7; a command cannot contain one"
+      ),
+      (
+        "gage.json", "{\"train\": {\"exec\": \"x\", \"env\": {\"A\": \"1\\u0000\"}}}", "gage.json:1:33",
+        "\"env.A\" of operation \"train\" \(nulInCommand) 2; an environment variable cannot contain one"
+      ),
+      (
+        "gage.yaml", "train:\n  exec: x\n  env:\n    \"A\\0\": 1\n", "gage.yaml:4:5",
+        "\"env.A\u{0}\" of operation \"train\" \(nulInCommand) 2; an environment variable's name cannot contain one"
+      ),
     ])
     func nul(name: String, text: String, location: String, message: String) throws {
       let project = try TempProject()

@@ -95,7 +95,9 @@ struct AttestationCheckTests {
 
     try LibraryRuns.tamper(run)
     let later = try AttestationCheck.check(try Self.signed(statement, by: key), key: key.publicKey, runsDir: p.runsDir)
-    #expect(later.problems == ["subject out.txt: the file changed since the run (sha256 \(FileDigest.hex("changed\n".utf8)) now)"], "\(later.problems)")
+    #expect(
+      later.problems == ["subject out.txt: the file changed since the run (sha256 \(FileDigest.hex("changed\n".utf8)) now)"],
+      "\(later.problems)")
   }
 
   @Test("A statement about a run that is not in the runs dir is an error")

@@ -44,7 +44,9 @@ struct DSSETests {
     #expect(!key.publicKey.isValidSignature(Self.emptySignature, for: [0]))
     #expect(key.publicKey.keyID == "21fe31dfa154a261626bf854046fd2271b7bed4b6abe45aa58877ef47f9721b9")
     let signature = try key.sign(DSSEEnvelope.pae(type: "http://example.com/HelloWorld", body: Array("hello world".utf8)))
-    #expect(key.publicKey.isValidSignature(signature, for: DSSEEnvelope.pae(type: "http://example.com/HelloWorld", body: Array("hello world".utf8))))
+    #expect(
+      key.publicKey.isValidSignature(
+        signature, for: DSSEEnvelope.pae(type: "http://example.com/HelloWorld", body: Array("hello world".utf8))))
     #if os(Linux)
       // Ed25519 is deterministic; BoringSSL signs as RFC 8032 says.
       #expect(signature == Self.helloSignature)
@@ -106,7 +108,10 @@ struct DSSETests {
       (.object(["payloadType": .string("t"), "payload": .string("aGk=")]), "no signatures array"),
       (.object(["payloadType": .string("t"), "payload": .string("aGk="), "signatures": .array([.object([:])])]), "signature 1 has no sig"),
       (
-        .object(["payloadType": .string("t"), "payload": .string("aGk="), "signatures": .array([.object(["sig": .string("aGk="), "keyid": .int(1)])])]),
+        .object([
+          "payloadType": .string("t"), "payload": .string("aGk="),
+          "signatures": .array([.object(["sig": .string("aGk="), "keyid": .int(1)])]),
+        ]),
         "keyid is an integer"
       ),
     ]

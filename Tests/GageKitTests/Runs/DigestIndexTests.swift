@@ -15,7 +15,9 @@ struct DigestIndexTests {
   static func sha(_ text: String) -> String { FileDigest.hex(Array(text.utf8)) }
 
   /// A finished run whose manifest holds `lines` (type, content, path).
-  static func run(_ lines: [(String, String, String)], started: Int64 = base, exit: String? = "0")
+  static func run(
+    _ lines: [(String, String, String)], started: Int64 = base, exit: String? = "0"
+  )
     -> HandMadeRun
   {
     var run = HandMadeRun(started: started, exit: exit)

@@ -125,7 +125,10 @@ struct ImpossibleValuesTests {
       try BagInfo.parse(lf + "Payload-Oxum: 1.1\n")
     }
     let manifest = "\(String(repeating: "a", count: 64))  data/x\r\n\(String(repeating: "b", count: 64))  data/y\r\n"
-    #expect(try Bag.parseManifest(manifest, name: "m") == ["data/x": String(repeating: "a", count: 64), "data/y": String(repeating: "b", count: 64)])
+    #expect(
+      try Bag.parseManifest(manifest, name: "m") == [
+        "data/x": String(repeating: "a", count: 64), "data/y": String(repeating: "b", count: 64),
+      ])
   }
 
   @Test("A sourcecode size past a byte count is an unknown filter, not an overflow trap")

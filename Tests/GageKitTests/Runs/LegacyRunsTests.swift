@@ -12,7 +12,9 @@ struct LegacyRunsTests {
   static let base = Int64(1_767_225_600_000_000)
 
   /// A runs dir with one run of each kind.
-  static func mixed(_ tmp: TempDir) throws -> (
+  static func mixed(
+    _ tmp: TempDir
+  ) throws -> (
     dir: String, old: HandMadeRun, deleted: HandMadeRun, zipped: HandMadeRun, moved: HandMadeRun
   ) {
     let dir = try tmp.makeDir("runs")

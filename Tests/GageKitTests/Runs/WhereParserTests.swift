@@ -150,8 +150,7 @@ struct WhereParserTests {
     #expect(halfPast.lowerBound == tenThirty)
     #expect(halfPast.count == 60_000_000)
     #expect(WhereTime.interval("2026-01-01 10:30:15Z")?.count == 1_000_000)
-    for bad in ["2026-13-01", "26-01-01", "2026-01-01T25", "2026-01-01T10:3", "2026/01/01", "soon"]
-    {
+    for bad in ["2026-13-01", "26-01-01", "2026-01-01T25", "2026-01-01T10:3", "2026/01/01", "soon"] {
       #expect(WhereTime.interval(bad) == nil, "\(bad)")
     }
   }

@@ -36,7 +36,8 @@ struct UnifiedPatchTests {
 
   @Test("several files in one patch, each undone on its own")
   func severalFiles() throws {
-    let diff = UnifiedDiff.make(old: "a\n", new: "b\n", oldName: "a/one", newName: "b/one")
+    let diff =
+      UnifiedDiff.make(old: "a\n", new: "b\n", oldName: "a/one", newName: "b/one")
       + UnifiedDiff.make(old: "c\nd\n", new: "c\ne\n", oldName: "a/two", newName: "b/two")
     let patch = try UnifiedPatch(Array(diff.utf8), source: "log/patched")
     #expect(patch.paths == ["one", "two"])

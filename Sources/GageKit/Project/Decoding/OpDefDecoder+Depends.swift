@@ -28,7 +28,9 @@ extension OpDefDecoder {
     }
   }
 
-  private func dependency(_ table: [String: JSONValue], at path: SourcePath) throws
+  private func dependency(
+    _ table: [String: JSONValue], at path: SourcePath
+  ) throws
     -> DependencySpec
   {
     let type = try dependencyType(table, at: path)

@@ -1,7 +1,9 @@
 /// Typed readers of values and the messages of the problems they find.
 extension OpDefDecoder {
   /// The members of `table` in file order (or sorted, without a source map).
-  func ordered(_ table: [String: JSONValue], at path: SourcePath) -> [(
+  func ordered(
+    _ table: [String: JSONValue], at path: SourcePath
+  ) -> [(
     key: String, value: JSONValue
   )] {
     let keys = sourceMap?.orderedKeys(table.keys, under: path) ?? table.keys.sorted()

@@ -28,8 +28,7 @@ struct GageFileDocument {
   var sourceMap: SourceMap
 
   /// Parses `text` in `format`; a syntax error is a `GageError.gageFile` at its line and column.
-  static func parse(_ text: String, format: GageFileFormat, path: String) throws -> GageFileDocument
-  {
+  static func parse(_ text: String, format: GageFileFormat, path: String) throws -> GageFileDocument {
     switch format {
     case .toml: return try TOMLReader.read(text, path: path)
     case .yaml: return try YAMLReader.read(text, path: path)
@@ -70,7 +69,9 @@ struct GageFileDocument {
           .map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
         throw GageError.gageFile(
           location: location(path, position),
-          message: "invalid UTF-8: the byte\(length == 1 ? "" : "s") \(shown) at byte offset \(offset) do\(length == 1 ? "es" : "") not form a character; a Gage file must be UTF-8 text")
+          message:
+            "invalid UTF-8: the byte\(length == 1 ? "" : "s") \(shown) at byte offset \(offset) do\(length == 1 ? "es" : "") not form a character; a Gage file must be UTF-8 text"
+        )
       case .emptyInput:
         return String(decoding: bytes, as: UTF8.self)
       }

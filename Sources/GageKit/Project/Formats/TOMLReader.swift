@@ -31,7 +31,8 @@ enum TOMLReader {
       guard let value = table[key] else {
         throw GageError.gageFile(
           location: path,
-          message: "invalid TOML: the key \(shown) cannot be read back (a key may not hold a NUL character, \\u0000; this one is cut there)")
+          message: "invalid TOML: the key \(shown) cannot be read back (a key may not hold a NUL character, \\u0000; this one is cut there)"
+        )
       }
       members[key] = try convert(value, path: path)
     }

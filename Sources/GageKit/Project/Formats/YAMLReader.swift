@@ -17,7 +17,9 @@ enum YAMLReader {
     return GageFileDocument(value: value, sourceMap: map)
   }
 
-  private static func convert(_ node: Node, at path: SourcePath, into map: inout SourceMap)
+  private static func convert(
+    _ node: Node, at path: SourcePath, into map: inout SourceMap
+  )
     -> JSONValue
   {
     switch node {

@@ -65,7 +65,9 @@ struct TOMLSourceScanner {
   }
 
   /// Records each segment of a dotted key under `base`; returns the full path.
-  private mutating func record(_ keys: [(name: String, offset: Int)], under base: SourcePath)
+  private mutating func record(
+    _ keys: [(name: String, offset: Int)], under base: SourcePath
+  )
     -> SourcePath
   {
     var path = base

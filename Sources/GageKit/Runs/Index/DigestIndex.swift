@@ -146,7 +146,9 @@ public final class DigestIndex {
   }
 
   /// Reads the manifests of `runs` (in parallel when there are many).
-  private func read(_ runs: [(RunKey, MetaForm)]) -> [RunKey: (
+  private func read(
+    _ runs: [(RunKey, MetaForm)]
+  ) -> [RunKey: (
     DigestIndexFormat.RunEntry, [UInt64]
   )] {
     guard !runs.isEmpty else { return [:] }
@@ -174,7 +176,9 @@ public final class DigestIndex {
   /// What one run's manifest holds, and its entry: whether the run had finished is looked
   /// at first, and the stamp is taken before the manifest is read, so that a change made
   /// while reading makes the entry stale rather than wrong.
-  static func read(_ key: RunKey, _ form: MetaForm, runsDir: String, dirFD: Int32, now: Int64)
+  static func read(
+    _ key: RunKey, _ form: MetaForm, runsDir: String, dirFD: Int32, now: Int64
+  )
     -> (entry: DigestIndexFormat.RunEntry, prefixes: [UInt64])
   {
     var entry = DigestIndexFormat.RunEntry(
@@ -233,23 +237,7 @@ public final class DigestIndex {
   /// taken by the same `fstat`, describes. Bytes written since changed its stamp, so the
   /// entry is read again the next time; no extra read to find the end is needed.
   private static func readStamped(_ fd: Int32, size: Int) -> [UInt8]? {
-    guard size > 0 else { return [] }
-    var buffer = [UInt8](repeating: 0, count: size)
-    var filled = 0
-    while filled < size {
-      let n = buffer.withUnsafeMutableBytes { raw -> Int in
-        guard let base = raw.baseAddress else { return 0 }
-        return Glibc.read(fd, base + filled, size - filled)
-      }
-      if n < 0 {
-        if errno == EINTR { continue }
-        return nil
-      }
-      if n == 0 { break }
-      filled += n
-    }
-    buffer.removeSubrange(filled...)
-    return buffer
+    FileIO.read(fd: fd, count: size)
   }
 
   /// Makes `next` (sorted by key) the runs of the index: a run in `fresh` takes the
@@ -296,7 +284,9 @@ public final class DigestIndex {
   }
 
   /// Two sorted record lists as one.
-  static func merge(_ a: [DigestIndexFormat.Record], _ b: [DigestIndexFormat.Record])
+  static func merge(
+    _ a: [DigestIndexFormat.Record], _ b: [DigestIndexFormat.Record]
+  )
     -> [DigestIndexFormat.Record]
   {
     if b.isEmpty { return a }

@@ -122,21 +122,6 @@ final class StoredIndex {
 
   /// Up to `count` bytes at `offset`.
   static func read(_ fd: Int32, offset: Int, count: Int) -> [UInt8]? {
-    var buffer = [UInt8](repeating: 0, count: count)
-    var filled = 0
-    while filled < count {
-      let n = buffer.withUnsafeMutableBytes { raw -> Int in
-        guard let base = raw.baseAddress else { return 0 }
-        return pread(fd, base + filled, count - filled, off_t(offset + filled))
-      }
-      if n < 0 {
-        if errno == EINTR { continue }
-        return nil
-      }
-      if n == 0 { break }
-      filled += n
-    }
-    buffer.removeSubrange(filled...)
-    return buffer
+    FileIO.read(fd: fd, count: count, offset: offset)
   }
 }

@@ -54,7 +54,9 @@ enum RunIndexFormat {
 
   /// The header and table of an index: the runs dir stamp, the entries, and where the
   /// text part starts; nil when `prefix` is not an index of this version.
-  static func table(_ prefix: [UInt8], readMore: (Int, Int) -> [UInt8]?) -> (
+  static func table(
+    _ prefix: [UInt8], readMore: (Int, Int) -> [UInt8]?
+  ) -> (
     dirStamp: UInt64, entries: [Entry], textOffset: Int
   )? {
     guard let newline = prefix.firstIndex(of: 0x0A) else { return nil }
@@ -212,7 +214,9 @@ enum RunIndexFormat {
     return negative ? 0 &- value : value
   }
 
-  private static func line(_ buf: UnsafeBufferPointer<UInt8>, _ f: [Range<Int>], runsDir: String)
+  private static func line(
+    _ buf: UnsafeBufferPointer<UInt8>, _ f: [Range<Int>], runsDir: String
+  )
     -> (RunKey, RunRecord)?
   {
     guard f[0].count == 36, let base = buf.baseAddress,

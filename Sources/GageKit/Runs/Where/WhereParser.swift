@@ -154,7 +154,9 @@ public struct WhereParser {
     }
   }
 
-  private mutating func parseValue(for field: WhereField, op: WhereComparison) throws
+  private mutating func parseValue(
+    for field: WhereField, op: WhereComparison
+  ) throws
     -> WhereLiteral
   {
     let token = current

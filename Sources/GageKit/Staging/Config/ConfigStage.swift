@@ -13,7 +13,9 @@ enum ConfigStage {
 
   /// Applies `values` to the configurable files of `opdef` in `runDir`; returns the final flat
   /// config (every configurable key) and the unified diff of the changes.
-  static func apply(opdef: OpDef, values: [String: JSONValue], runDir: String) throws -> (
+  static func apply(
+    opdef: OpDef, values: [String: JSONValue], runDir: String
+  ) throws -> (
     config: [String: JSONValue], diff: String
   ) {
     let plan = try RunConfigPlan.resolve(specs: opdef.config, in: runDir, operation: opdef.name)

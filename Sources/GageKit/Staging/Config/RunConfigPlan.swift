@@ -62,7 +62,9 @@ public struct RunConfigPlan: Sendable, Equatable {
   /// keys a file has but cannot configure (array items, block scalars...), are noted.
   /// A config file that does not parse is a `GageError.invalidInput` naming the file,
   /// line and column.
-  public static func resolve(specs: [ConfigSpec], in directory: String, operation: String? = nil) throws
+  public static func resolve(
+    specs: [ConfigSpec], in directory: String, operation: String? = nil
+  ) throws
     -> RunConfigPlan
   {
     guard FileIO.isDirectory(directory) else {
@@ -107,7 +109,9 @@ public struct RunConfigPlan: Sendable, Equatable {
   }
 
   /// The files the entries select, in entry order then path order, minus excluded files.
-  private static func selectFiles(_ paths: [ConfigPath], in directory: String, notes: inout OrderedNotes) throws
+  private static func selectFiles(
+    _ paths: [ConfigPath], in directory: String, notes: inout OrderedNotes
+  ) throws
     -> [String]
   {
     var files: [String] = []

@@ -45,7 +45,9 @@ enum DependencyStager {
     return digests
   }
 
-  private static func resolve(_ dep: DependencySpec, number: Int, projectDir: String?, runsDir: String, exclude: String)
+  private static func resolve(
+    _ dep: DependencySpec, number: Int, projectDir: String?, runsDir: String, exclude: String
+  )
     throws -> Resolved
   {
     switch dep {

@@ -129,7 +129,8 @@ final class GitSourceSelector {
       if try repo.isIgnored(isDir ? path + "/" : path) {
         selection.excluded.append(ExcludedPath(path: runPath(path) + (isDir ? "/" : ""), reason: "ignored by git"))
       } else if isDir {
-        try walkUntracked(repo: repo, dir: path, runPath: runPath, candidates: &candidates, nested: &nested,
+        try walkUntracked(
+          repo: repo, dir: path, runPath: runPath, candidates: &candidates, nested: &nested,
           selection: &selection)
       } else {
         candidates.append((runPath(path), path, nil))
@@ -163,7 +164,8 @@ final class GitSourceSelector {
         selection.excluded.append(ExcludedPath(path: runPath(path), reason: "ignored by git"))
       } else if status.contains(.worktreeNew) {
         if path.hasSuffix("/") {
-          try walkUntracked(repo: repo, dir: String(path.dropLast()), runPath: runPath, candidates: &candidates,
+          try walkUntracked(
+            repo: repo, dir: String(path.dropLast()), runPath: runPath, candidates: &candidates,
             nested: &nestedRepos, selection: &selection)
         } else {
           candidates.append((runPath(path), path, nil))
