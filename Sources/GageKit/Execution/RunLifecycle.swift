@@ -119,7 +119,8 @@ public enum RunLifecycle {
       throw GageError.conflict("run \(run.id) is not staged; only a staged run can start")
     }
     let stamp = String(RunClock.nowMicros())
-    guard try FileIO.createExclusive(stamp, at: run.metaPath(MetaFile.started)) else {
+    // Whole or not at all: a kill while it is written must not leave an empty `started`.
+    guard try FileIO.createExclusiveWhole(stamp, at: run.metaPath(MetaFile.started)) else {
       throw GageError.conflict("run \(run.id) has already started; a run starts only once")
     }
     try log.log("Writing meta started")

@@ -83,6 +83,21 @@ public enum FileIO {
     return true
   }
 
+  /// Creates `path` with `text`, whole or not at all, unless something is there already
+  /// (then false): the text goes to a temporary file that is hard-linked into place, and
+  /// `link(2)` fails when the name exists. A process killed halfway leaves no empty file.
+  public static func createExclusiveWhole(_ text: String, at path: String, mode: mode_t = readOnlyMode) throws -> Bool {
+    let dir = (path as NSString).deletingLastPathComponent
+    let temp = join(dir.isEmpty ? "." : dir, StaleTemporaryFiles.temporaryName(for: (path as NSString).lastPathComponent))
+    defer { unlink(temp) }
+    try write(text, to: temp, mode: mode)
+    guard link(temp, path) == 0 else {
+      if errno == EEXIST { return false }
+      throw GageError.io(path: path, operation: "create", errno: errno)
+    }
+    return true
+  }
+
   /// Appends text to `path`, creating it (mode 0644) if needed.
   public static func append(_ text: String, to path: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

@@ -36,6 +36,20 @@ struct FileIOTests {
     #expect(try readFile(tmp.path("started")) == "first")
   }
 
+  @Test("createExclusiveWhole creates once, whole and read-only, leaves no temporary, and reports an existing file or link")
+  func createExclusiveWhole() throws {
+    let tmp = try TempDir()
+    defer { tmp.remove() }
+    #expect(try FileIO.createExclusiveWhole("1700000000000000", at: tmp.path("started")))
+    #expect(try FileIO.createExclusiveWhole("second", at: tmp.path("started")) == false)
+    #expect(try readFile(tmp.path("started")) == "1700000000000000")
+    #expect(symlink("nowhere", tmp.path("dangling")) == 0)
+    #expect(try FileIO.createExclusiveWhole("x", at: tmp.path("dangling")) == false)
+    var st = stat()
+    #expect(lstat(tmp.path("started"), &st) == 0 && st.st_mode & 0o7777 == 0o444)
+    #expect(Set(try DirectoryListing.entries(tmp.path).map(\.display)) == ["started", "dangling"])
+  }
+
   @Test("makeReadOnly drops every write bit and keeps execute bits")
   func makeReadOnly() throws {
     let tmp = try TempDir()
