@@ -21,7 +21,9 @@ public final class DigestIndex {
   /// The runs dir.
   public let runsDir: String
   private let now: Int64
-  private let dirFD: Int32
+  /// The runs dir, open (manifests are stamped relative to it); nil when it is missing.
+  private let dir: FileDescriptor?
+  private var dirFD: Int32 { dir?.raw ?? -1 }
   private var dirStamp: UInt64
   /// The runs, sorted by key.
   private var runs: [DigestIndexFormat.RunEntry] = []
@@ -44,9 +46,9 @@ public final class DigestIndex {
   init(runsDir: String, now: Int64) {
     self.runsDir = runsDir
     self.now = now
-    dirFD = open(runsDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    dir = FileDescriptor.openDirectory(runsDir)
     dirStamp = FileStamp.of(runsDir, now: now)
-    guard dirFD >= 0, dirStamp != FileStamp.absent else { return }
+    guard dir != nil, dirStamp != FileStamp.absent else { return }
     let path = Self.path(runsDir)
     if let bytes = try? FileIO.readBytes(path) {
       stored = DigestIndexFormat.Stored(bytes)
@@ -58,7 +60,6 @@ public final class DigestIndex {
 
   deinit {
     save()
-    if dirFD >= 0 { close(dirFD) }
   }
 
   /// `<runs>/.index/digests`.

@@ -26,7 +26,8 @@ public final class RunCatalog {
   private var changedSize = 0
   private let now: Int64
   /// The runs dir, open: files of runs are stamped relative to it (no path walk per file).
-  private let dirFD: Int32
+  private let dir: FileDescriptor?
+  private var dirFD: Int32 { dir?.raw ?? -1 }
 
   /// The catalog of `runsDir` (empty when it does not exist).
   public convenience init(runsDir: String) {
@@ -39,9 +40,9 @@ public final class RunCatalog {
     self.runsDir = runsDir
     index = RunIndex(runsDir: runsDir)
     self.now = now
-    dirFD = open(runsDir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    dir = FileDescriptor.openDirectory(runsDir)
     dirStamp = FileStamp.of(runsDir, now: now)
-    guard dirStamp != FileStamp.absent, dirFD >= 0 else {
+    guard dirStamp != FileStamp.absent, dir != nil else {
       loading = false
       return
     }
@@ -266,6 +267,5 @@ public final class RunCatalog {
 
   deinit {
     save()
-    if dirFD >= 0 { close(dirFD) }
   }
 }

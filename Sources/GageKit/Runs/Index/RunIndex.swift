@@ -75,7 +75,8 @@ public struct RunIndex: Sendable {
 /// An index file as it was when opened: header and table read, lines read on demand
 /// (the file stays open, so a newer index renamed over it changes nothing here).
 final class StoredIndex {
-  private let fd: Int32
+  private let file: FileDescriptor
+  private var fd: Int32 { file.raw }
   /// The runs dir stamp it was written with.
   let dirStamp: UInt64
   /// Its table, newest run first.
@@ -83,24 +84,16 @@ final class StoredIndex {
   private let textOffset: Int
 
   init?(path: String) {
-    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    let prefix = StoredIndex.read(fd, offset: 0, count: 64 * 1024) ?? []
+    guard let file = FileDescriptor.open(path, O_RDONLY) else { return nil }
+    let prefix = StoredIndex.read(file.raw, offset: 0, count: 64 * 1024) ?? []
     guard
       let table = RunIndexFormat.table(
-        prefix, readMore: { offset, count in StoredIndex.read(fd, offset: offset, count: count) })
-    else {
-      close(fd)
-      return nil
-    }
-    self.fd = fd
+        prefix, readMore: { offset, count in StoredIndex.read(file.raw, offset: offset, count: count) })
+    else { return nil }
+    self.file = file
     dirStamp = table.dirStamp
     entries = table.entries
     textOffset = table.textOffset
-  }
-
-  deinit {
-    close(fd)
   }
 
   /// The line of `entry`, without its newline.
