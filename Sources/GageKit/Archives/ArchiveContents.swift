@@ -67,8 +67,8 @@ public struct ArchiveContents: Sendable {
       let files = scan.files.filter { $0.key.hasPrefix(prefix) }
       return Entry(
         id: id, operation: (text(id, MetaFile.opref)).flatMap { try? OpRef.decode($0).name },
-        exitCode: text(id, MetaFile.exit).flatMap { Int32($0) }, started: text(id, MetaFile.started).flatMap { Int64($0) },
-        stopped: text(id, MetaFile.stopped).flatMap { Int64($0) }, files: files.count,
+        exitCode: text(id, MetaFile.exit).flatMap { Int32($0) }, started: text(id, MetaFile.started).flatMap(RunClock.micros),
+        stopped: text(id, MetaFile.stopped).flatMap(RunClock.micros), files: files.count,
         bytes: files.values.reduce(0) { $0 + $1.size })
     }
     return ArchiveContents(bag: scan.top, runs: runs)

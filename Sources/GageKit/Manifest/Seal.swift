@@ -4,7 +4,7 @@
 public enum Seal {
   /// Meta files the seal does not list from disk: itself, the lock (never present once
   /// sealed), and `proc/exit` (listed with the content it is about to have).
-  static let uncovered: Set<String> = ["seal", "proc/lock", "proc/exit"]
+  static let uncovered = SealedRecord.unsealed.union(["proc/exit"])
 }
 
 extension Seal {

@@ -217,10 +217,7 @@ public enum FileIO {
 
   /// The target of the link at `path`, or nil when it is not a readable link.
   public static func readLinkIfPresent(_ path: String) -> String? {
-    var buf = [CChar](repeating: 0, count: 4096)
-    let n = readlink(path, &buf, buf.count - 1)
-    guard n > 0 else { return nil }
-    return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    try? FileDigest.linkTarget(path)
   }
 
   /// Whether anything (file, dir or link) exists at `path`; links are not followed.

@@ -30,6 +30,9 @@ public struct HostIdentity: Sendable, Equatable {
     bootID: FileIO.readTextIfPresent("/proc/sys/kernel/random/boot_id")?.trimmingCharacters(in: .whitespacesAndNewlines),
     pidNamespace: FileIO.readLinkIfPresent("/proc/self/ns/pid"))
 
+  /// This process's tag (hashed once: every atomic write names its temporary with it).
+  public static let currentTag = current.tag
+
   /// Eight hex digits naming the identity in temporary file names: equal tags mean the PID
   /// in the same name can be checked here.
   public var tag: String {

@@ -16,7 +16,7 @@ public enum StaleTemporaryFiles {
   public static let maxAge: Int64 = 24 * 3600
 
   /// This process as the owner token of a name: `<pid>-<host tag>`.
-  public static var owner: String { "\(getpid())-\(HostIdentity.current.tag)" }
+  public static var owner: String { "\(getpid())-\(HostIdentity.currentTag)" }
 
   /// The temporary name for writing `base` in the same directory:
   /// `.<base>.<owner>.<n>.tmp`, `n` counting this process's temporaries (two threads writing
@@ -97,7 +97,7 @@ public enum StaleTemporaryFiles {
   /// Whether the leftover at `path` may be removed: its owner is of this host and gone, or
   /// it is older than `maxAge`.
   static func isAbandoned(_ path: String, owner: (pid: Int32, tag: Substring)?) -> Bool {
-    if let owner, owner.tag == HostIdentity.current.tag {
+    if let owner, owner.tag == HostIdentity.currentTag {
       return owner.pid != getpid() && !ProcessSignals.isAlive(owner.pid)
     }
     var st = stat()
